@@ -1,0 +1,130 @@
+"""Remove what a notebook made: labelled containers, networks, volumes, images, host processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docker.errors
+
+import docker
+from workbook import LABEL, ROOT
+
+PROCESS_DIR = ROOT / ".workbook" / "processes"
+
+
+@dataclass
+class Removed:
+    """What one cleanup removed, counted by kind."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, n: int = 1) -> None:
+        """Count ``n`` more removed objects of ``kind``."""
+        if n:
+            self.counts[kind] = self.counts.get(kind, 0) + n
+
+    @property
+    def total(self) -> int:
+        """How many objects were removed in all."""
+        return sum(self.counts.values())
+
+    def describe(self) -> str:
+        """'2 containers, 1 network' or 'nothing'."""
+        if not self.total:
+            return "nothing"
+        return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in self.counts.items())
+
+
+def label_filter(notebook: str) -> dict[str, list[str]]:
+    """The SDK filter that selects the objects labelled with ``notebook``."""
+    return {"label": [f"{LABEL}={notebook}"]}
+
+
+def process_dir(notebook: str) -> Path:
+    """Folder holding the pid files of host processes that ``notebook`` started."""
+    return PROCESS_DIR / notebook
+
+
+def record_process(notebook: str, pid: int) -> Path:
+    """Remember a host process so that a later cleanup can stop it."""
+    folder = process_dir(notebook)
+    folder.mkdir(parents=True, exist_ok=True)
+    pid_file = folder / f"{pid}.pid"
+    pid_file.write_text(str(pid))
+    return pid_file
+
+
+def _stop_pid(pid: int, grace: float = 5.0) -> bool:
+    """SIGTERM the process group of ``pid``, then SIGKILL after ``grace`` s; True if it existed."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    return True
+
+
+def stop_processes(notebook: str, removed: Removed) -> None:
+    """Stop every recorded host process of ``notebook`` and forget it."""
+    folder = process_dir(notebook)
+    if not folder.is_dir():
+        return
+    for pid_file in sorted(folder.glob("*.pid")):
+        try:
+            pid = int(pid_file.read_text().strip())
+        except ValueError:
+            pid = 0
+        if pid and _stop_pid(pid):
+            removed.add("process")
+        pid_file.unlink(missing_ok=True)
+
+
+def remove_labelled(client: docker.DockerClient, notebook: str) -> Removed:
+    """Remove host processes, containers, networks, volumes and images labelled ``notebook``."""
+    removed = Removed()
+    stop_processes(notebook, removed)
+    selector = label_filter(notebook)
+    for container in client.containers.list(all=True, filters=selector):
+        try:
+            container.remove(force=True, v=True)
+            removed.add("container")
+        except docker.errors.NotFound:
+            pass
+    for network in client.networks.list(filters=selector):
+        try:
+            network.remove()
+            removed.add("network")
+        except docker.errors.NotFound:
+            pass
+    for volume in client.volumes.list(filters=selector):
+        try:
+            volume.remove(force=True)
+            removed.add("volume")
+        except docker.errors.NotFound:
+            pass
+    for image in client.images.list(filters=selector):
+        try:
+            client.images.remove(image.id, force=True)
+            removed.add("image")
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as error:
+            if error.status_code != 409:  # 409: a child image is being removed with it
+                raise
+    return removed
