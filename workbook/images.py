@@ -93,8 +93,9 @@ class Resolution:
     how: str  # "official, present" | "official, pulled" | "substitute, built" | "substitute, cached"
 
 
-def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
+def read_env_file(path: Path | None = None) -> dict[str, str]:
     """Parse KEY=VALUE lines of a Compose .env file (comments and blanks skipped)."""
+    path = path or ENV_FILE
     values: dict[str, str] = {}
     if not path.exists():
         return values
@@ -107,8 +108,9 @@ def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
     return values
 
 
-def write_env_file(resolutions: list[Resolution], path: Path = ENV_FILE) -> None:
+def write_env_file(resolutions: list[Resolution], path: Path | None = None) -> None:
     """Record the resolved images for Compose (``${PYTHON_IMAGE}``) and the notebooks."""
+    path = path or ENV_FILE
     lines = [
         "# Written by `make setup` (workbook/images.py); machine-specific, not committed.",
         "# The base images this machine resolved: official where present or pullable, else substitutes.",

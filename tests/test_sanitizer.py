@@ -1,0 +1,48 @@
+"""The nbval sanitizer file: well-formed, and each entry normalises what it claims to."""
+
+import re
+from pathlib import Path
+
+from nbval.plugin import get_sanitize_patterns
+
+CFG = Path(__file__).with_name("nbval-sanitize.cfg")
+
+
+def sanitize(text: str) -> str:
+    for regex, replace in get_sanitize_patterns(CFG.read_text()):
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def test_every_regex_line_is_followed_by_its_replace_line():
+    text = CFG.read_bytes().decode()
+    assert "\r" not in text, "LF line endings only"
+    lines = text.splitlines()
+    regex_lines = [i for i, line in enumerate(lines) if line.startswith("regex:")]
+    for i in regex_lines:
+        assert lines[i].startswith("regex: "), f"line {i + 1}: exactly one space after 'regex:'"
+        assert lines[i + 1].startswith("replace: "), (
+            f"line {i + 2}: 'replace: ' must follow (a bare 'replace:' drops the pair)"
+        )
+    assert len(get_sanitize_patterns(text)) == len(regex_lines)
+    for regex, _ in get_sanitize_patterns(text):
+        re.compile(regex)
+
+
+def test_the_port_line_reads_the_same_whether_5000_was_free_or_taken():
+    free = "Port 5000 is free: using 127.0.0.1:5000."
+    taken = "Port 5000 is taken on 127.0.0.1 (another program listens there): using 127.0.0.1:41234 instead."
+    assert sanitize(free) == sanitize(taken) == "Port 5000 checked: using 127.0.0.1:PORT."
+
+
+def test_volatile_values_are_normalised():
+    assert sanitize("sha256:" + "a" * 64) == "sha256:DIGEST"
+    assert sanitize("Up 3 seconds (healthy)") == "Up WHILE (healthy)"
+    assert sanitize("1 passed in 0.02s") == "1 passed in Ns"
+    assert sanitize("container 3f4e5a6b7c8d") == "container ID12"
+    assert sanitize("2026-11-28T03:39:12.311Z") == "TIMESTAMP"
+
+
+def test_claims_are_not_hidden():
+    for text in ["Hello World!", "exit code 137", "uid=10001(appuser)", "Port 5000"]:
+        assert sanitize(text) == text
