@@ -47,7 +47,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check workbook tests app
 
 refresh: setup
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 $(NB)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False $(NB)
 
 stop-engine: venv
 	@$(PY) -m workbook.setup --stop-engine

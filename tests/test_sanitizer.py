@@ -33,6 +33,7 @@ def test_the_port_line_reads_the_same_whether_5000_was_free_or_taken():
     free = "Port 5000 is free: using 127.0.0.1:5000."
     taken = "Port 5000 is taken on 127.0.0.1 (another program listens there): using 127.0.0.1:41234 instead."
     assert sanitize(free) == sanitize(taken) == "Port 5000 checked: using 127.0.0.1:PORT."
+    assert sanitize("Port 8000 is free: using 127.0.0.1:8000.") == "Port 8000 checked: using 127.0.0.1:PORT."
 
 
 def test_volatile_values_are_normalised():

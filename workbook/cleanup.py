@@ -16,6 +16,11 @@ from workbook import LABEL, ROOT
 PROCESS_DIR = ROOT / ".workbook" / "processes"
 
 
+def plural(noun: str) -> str:
+    """'containers', 'processes'."""
+    return noun + ("es" if noun.endswith("s") else "s")
+
+
 @dataclass
 class Removed:
     """What one cleanup removed, counted by kind."""
@@ -36,7 +41,7 @@ class Removed:
         """'2 containers, 1 network' or 'nothing'."""
         if not self.total:
             return "nothing"
-        return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in self.counts.items())
+        return ", ".join(f"{n} {kind if n == 1 else plural(kind)}" for kind, n in self.counts.items())
 
 
 def label_filter(notebook: str) -> dict[str, list[str]]:
@@ -58,6 +63,14 @@ def record_process(notebook: str, pid: int) -> Path:
     return pid_file
 
 
+def _reap(pid: int) -> None:
+    """Collect ``pid``'s exit status if it is our child, so that it does not linger as a zombie."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
 def _stop_pid(pid: int, grace: float = 5.0) -> bool:
     """SIGTERM the process group of ``pid``, then SIGKILL after ``grace`` s; True if it existed."""
     try:
@@ -68,6 +81,7 @@ def _stop_pid(pid: int, grace: float = 5.0) -> bool:
         return False
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
+        _reap(pid)
         try:
             os.killpg(pid, 0)
         except ProcessLookupError:
@@ -93,6 +107,16 @@ def stop_processes(notebook: str, removed: Removed) -> None:
         if pid and _stop_pid(pid):
             removed.add("process")
         pid_file.unlink(missing_ok=True)
+
+
+def labelled_objects(client: docker.DockerClient, notebook: str) -> list[str]:
+    """'container wb01-x', 'volume v', … for every object that still carries ``notebook``'s label."""
+    selector = label_filter(notebook)
+    found = [f"container {c.name}" for c in client.containers.list(all=True, filters=selector)]
+    found += [f"network {n.name}" for n in client.networks.list(filters=selector)]
+    found += [f"volume {v.name}" for v in client.volumes.list(filters=selector)]
+    found += [f"image {(i.tags or [i.short_id])[0]}" for i in client.images.list(filters=selector)]
+    return found
 
 
 def remove_labelled(client: docker.DockerClient, notebook: str) -> Removed:

@@ -9,9 +9,29 @@ from pathlib import Path
 
 import docker
 from workbook import LABEL, ROOT
-from workbook.cleanup import Removed, record_process, remove_labelled
+from workbook.cleanup import Removed, labelled_objects, record_process, remove_labelled
+from workbook.cli import clean_output
 from workbook.engine import connect, engine_address
 from workbook.ports import choose_port
+
+
+def exit_note(process: subprocess.Popen, lines: int = 5) -> str | None:
+    """None while ``process`` runs; once it has exited, its status and the end of its log.
+
+    Pass ``lambda: exit_note(server)`` as ``still_running`` to ``wait_for_http``.
+    """
+    if process.poll() is None:
+        return None
+    log_path = getattr(process, "log_path", None)
+    tail = ""
+    if log_path is not None and Path(log_path).exists():
+        tail = " | ".join(Path(log_path).read_text(errors="replace").strip().splitlines()[-lines:])
+    return f"exited with status {process.returncode}" + (f"; last output: {tail}" if tail else "")
+
+
+def process_log(process: subprocess.Popen) -> str:
+    """What a process started by ``Notebook.start_process`` has printed so far, colour codes removed."""
+    return clean_output(Path(process.log_path).read_text(errors="replace"))
 
 
 class Notebook:
@@ -27,6 +47,7 @@ class Notebook:
         self.name = name
         self.client = client or connect()
         self.labels = {LABEL: name}
+        self._started = 0
         leftovers = remove_labelled(self.client, name)
         if not quiet:
             version = self.client.version()
@@ -57,7 +78,9 @@ class Notebook:
         Its output goes to ``log`` (a file under .workbook/ by default), so a server
         cannot block on a full pipe; read the file to show what it printed.
         """
-        log_path = Path(log) if log else ROOT / ".workbook" / "logs" / f"{self.name}-{Path(args[0]).name}.log"
+        self._started += 1
+        default_log = ROOT / ".workbook" / "logs" / f"{self.name}-{self._started}-{Path(args[0]).name}.log"
+        log_path = Path(log) if log else default_log
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("wb") as out:
             process = subprocess.Popen(
@@ -72,6 +95,10 @@ class Notebook:
         process.log_path = log_path  # type: ignore[attr-defined]
         record_process(self.name, process.pid)
         return process
+
+    def leftovers(self) -> list[str]:
+        """Names of the labelled containers, networks, volumes and images that still exist."""
+        return labelled_objects(self.client, self.name)
 
     def cleanup(self) -> Removed:
         """Remove every process, container, network, volume and image this notebook made."""
