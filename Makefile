@@ -10,7 +10,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.
 # JupyterLab refuses root unless told; CI and these machines run as root, a learner usually does not.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup venv lab test test-notebooks test-unit lint bench refresh stop-engine clean-notebooks help
+.PHONY: setup venv lab test test-notebooks test-unit lint refresh stop-engine help
 
 help:
 	@echo "make lab    set up, then open the workbook in JupyterLab (http://127.0.0.1:8888)"

@@ -9,8 +9,8 @@ def test_a_missing_socket_gives_one_message_with_the_fix(monkeypatch):
     with pytest.raises(EngineUnavailable) as caught:
         connect(timeout=3)
     message = str(caught.value)
-    assert message.startswith("No Docker engine answers at unix:///nonexistent.sock.")
-    assert "Docker Desktop" in message and "DOCKER_HOST" in message
+    assert message.startswith("No Docker engine answers at unix:///nonexistent.sock (set by DOCKER_HOST).")
+    assert "unset DOCKER_HOST" in message
     assert "\n" not in message
 
 
@@ -26,3 +26,10 @@ def test_describe_reports_client_and_server_versions(client):
     # The CLI negotiates down to what the server speaks.
     assert tuple(map(int, facts.negotiated_api.split("."))) <= tuple(map(int, facts.server_api.split(".")))
     assert dict(facts.rows())["API version in use"] == facts.negotiated_api
+
+
+def test_without_docker_host_the_message_says_how_to_start_docker(monkeypatch):
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    message = explain_connection_error(ConnectionRefusedError(111, "Connection refused"))
+    assert message.startswith("No Docker engine answers at unix:///var/run/docker.sock.")
+    assert "Docker Desktop" in message and "systemctl start docker" in message

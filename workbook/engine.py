@@ -38,6 +38,11 @@ def explain_connection_error(error: BaseException, address: str | None = None) -
             "Add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again) "
             "or run as root."
         )
+    if os.environ.get("DOCKER_HOST"):
+        return (
+            f"No Docker engine answers at {address} (set by DOCKER_HOST). "
+            "Start the engine it points at, or unset DOCKER_HOST to use the local one."
+        )
     return f"No Docker engine answers at {address}. {START_DOCKER_HINT}"
 
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from workbook import ROOT
-from workbook.engine import START_DOCKER_HINT, connect, engine_address
+from workbook.engine import connect, engine_address, explain_connection_error
 from workbook.errors import EngineUnavailable, WorkbookError
 from workbook.images import BASE_IMAGES, Resolution, resolve, write_env_file
 
@@ -90,7 +90,7 @@ def ensure_engine() -> str:
     if engine_answers():
         return f"found a running engine at {engine_address()}"
     if not can_install_engine():
-        raise EngineUnavailable(f"No Docker engine answers at {engine_address()}. {START_DOCKER_HINT}")
+        raise EngineUnavailable(explain_connection_error(ConnectionError("no answer")))
     did = []
     if shutil.which("dockerd") is None:
         apt_install(["docker.io"])
