@@ -275,14 +275,21 @@ def network_with_fixed_subnet(
     engine picks a free one first; the network is then recreated with that subnet.
     Returns the network and the first address after the gateway.
     """
-    probe = client.networks.create(name, driver="bridge", labels=labels)
-    probe.reload()
-    config = probe.attrs["IPAM"]["Config"][0]
-    subnet, gateway = config["Subnet"], config["Gateway"]
-    probe.remove()
-    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet, gateway=gateway)])
-    network = client.networks.create(name, driver="bridge", labels=labels, ipam=ipam)
-    return network, str(ipaddress.ip_address(gateway) + 1)
+    for attempt in range(3):
+        probe = client.networks.create(name, driver="bridge", labels=labels)
+        probe.reload()
+        config = probe.attrs["IPAM"]["Config"][0]
+        subnet, gateway = config["Subnet"], config["Gateway"]
+        probe.remove()
+        ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet, gateway=gateway)])
+        try:
+            network = client.networks.create(name, driver="bridge", labels=labels, ipam=ipam)
+        except docker.errors.APIError as error:
+            if attempt == 2 or "overlap" not in str(error).lower():
+                raise  # "overlaps": another network took the subnet in between; ask again
+            continue
+        return network, str(ipaddress.ip_address(gateway) + 1)
+    raise AssertionError("unreachable")
 
 
 # ----------------------------------------------------------------------------------------
@@ -374,6 +381,8 @@ class Registry:
         command = ["registry", "garbage-collect", *(["--dry-run"] if dry_run else []), config]
         code, output = self.container.exec_run(command)
         text = output.decode(errors="replace")
+        if code != 0 and "Path not found: /docker/registry/v2/repositories" in text:
+            return []  # nothing was ever pushed: nothing to collect
         if code != 0:
             raise RegistryError(f"garbage-collect exited with {code}: {text.strip()[-300:]}")
         return re.findall(r"blob eligible for deletion: (sha256:[0-9a-f]{64})", text)
