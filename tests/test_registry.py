@@ -292,3 +292,12 @@ def test_network_with_fixed_subnet_allows_a_chosen_ip(engine):
         container.remove(force=True)
     finally:
         network.remove()
+
+
+def test_push_path_figure_has_three_boxes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = registry.push_path_figure()
+    assert len(fig.axes[0].patches) == 3
+    assert "daemon" in fig.axes[0].get_title()
