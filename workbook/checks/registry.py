@@ -1,0 +1,71 @@
+"""Checks for notebook 07 (registry): verified against the running registry itself."""
+
+from __future__ import annotations
+
+import docker.errors
+import requests
+
+import docker
+from workbook.checks import passed, require
+from workbook.registry import Registry, RegistryError
+
+
+def check_pushed(registry: Registry, repository: str, tag: str, client: docker.DockerClient) -> bool:
+    """The registry has ``repository:tag`` and its manifest is the one of the local image."""
+    require(
+        repository in registry.catalog(),
+        f"The registry has no repository {repository!r} (it has {registry.catalog()}). "
+        f"Tag the image as {registry.host}/{repository}:{tag} and push that name.",
+    )
+    require(
+        tag in registry.tags(repository),
+        f"{repository} has no tag {tag!r} (tags: {registry.tags(repository)}). "
+        f"Push {registry.host}/{repository}:{tag}.",
+    )
+    name = f"{registry.host}/{repository}"
+    try:
+        image = client.images.get(f"{name}:{tag}")
+    except docker.errors.ImageNotFound:
+        raise RegistryError(f"There is no local image {name}:{tag}; tag it before pushing.") from None
+    digest = registry.manifest(repository, tag).digest
+    require(
+        f"{name}@{digest}" in image.attrs.get("RepoDigests", []),
+        f"The registry's {repository}:{tag} ({digest}) is not the local image {name}:{tag}. Push it again.",
+    )
+    return passed(f"{registry.host}/{repository}:{tag} is in the registry, digest {digest}, same as the local image.")
+
+
+def check_credentials(registry: Registry, user: str, password: str) -> bool:
+    """``user``/``password`` really authenticate at the registry (GET /v2/ answers 200)."""
+    require(bool(user) and bool(password), "found_user and found_password must both be non-empty strings.")
+    answer = registry.request("GET", "/v2/", auth=(user, password))
+    require(
+        answer.status_code == 200,
+        f"The registry refused {user!r} with that password (HTTP {answer.status_code}). "
+        "Decode the 'auth' value of config.json with base64: it is 'user:password'.",
+    )
+    anonymous = registry.request("GET", "/v2/", auth=None)
+    require(anonymous.status_code == 401, "The registry lets anyone in; this check needs the authenticated one.")
+    return passed(f"{user!r} and the password you decoded log in to {registry.host} (anonymous: 401).")
+
+
+def check_deleted(registry: Registry, repository: str, tag: str) -> bool:
+    """``repository:tag`` is gone from the registry and garbage collection left nothing to collect."""
+    try:
+        tags = registry.tags(repository)
+    except RegistryError:
+        tags = []  # the repository itself is unknown: also deleted
+    require(tag not in tags, f"{repository} still has the tag {tag!r}. DELETE its manifest by digest.")
+    require(
+        not registry.has_manifest(repository, tag),
+        f"{repository}:{tag} still answers. DELETE /v2/{repository}/manifests/<digest>.",
+    )
+    try:
+        pending = registry.garbage_collect(dry_run=True)
+    except (RegistryError, requests.RequestException) as error:
+        raise RegistryError(f"Could not ask the garbage collector: {error}") from None
+    require(
+        not pending,
+        f"{len(pending)} blobs are unused but still on disk: run `registry garbage-collect` in the registry.",
+    )
+    return passed(f"{repository}:{tag} is deleted and no unused blob is left on the registry's volume.")
