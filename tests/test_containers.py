@@ -14,12 +14,15 @@ from workbook.containers import (
     REMOVED,
     ContainerNotReady,
     Process,
+    caught_signals,
     container_events,
     health,
     parse_process_listing,
     processes,
     restart_count,
+    signal_names,
     state,
+    stop_timed,
     wait_for_health,
     wait_for_log,
     wait_for_restart_count,
@@ -190,3 +193,46 @@ def test_parse_process_listing_skips_the_lister_and_vanished_processes():
 )
 def test_process_program_names_the_script_of_an_interpreter(args, program):
     assert Process(1, 0, 0, args).program == program
+
+
+def test_signal_names_read_a_sigcgt_mask():
+    # dash as PID 1 catches SIGINT and SIGCHLD only: 0x10002
+    assert signal_names(0x10002) == ["SIGINT", "SIGCHLD"]
+    assert signal_names(1 << 14) == ["SIGTERM"]
+    assert signal_names(0) == []
+    assert signal_names(1 << 32) == ["signal 33"]
+
+
+def test_caught_signals_of_a_shell_lack_sigterm(client, base_image):
+    name = run(client, base_image, ["sh", "-c", "sleep 60; true"])
+    wait_for_state(client, name, "running", timeout=10)
+    caught = caught_signals(client, name)
+    assert "SIGTERM" not in caught and "SIGCHLD" in caught
+    with pytest.raises(ContainerNotReady, match="Could not read the signal mask of PID 999"):
+        caught_signals(client, name, pid=999)
+
+
+def test_stop_timed_reports_time_and_exit_code(client, base_image, capsys):
+    trapping = run(client, base_image, ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"])
+    ignoring = run(client, base_image, ["sh", "-c", "sleep 60; true"])
+    wait_for_state(client, trapping, "running", timeout=10)
+    fast = stop_timed(trapping)
+    assert fast.exit_code == 0 and fast.within(3)
+    slow = stop_timed(ignoring, timeout=1)
+    assert slow.exit_code == 137 and slow.seconds >= 0.9 and not slow.within(0.5)
+    out = capsys.readouterr().out
+    assert f"$ docker stop {trapping}\n{trapping}\n" in out
+    assert f"$ docker stop --time 1 {ignoring}\n" in out
+
+
+def test_container_events_keep_to_the_time_window(client, base_image):
+    name = unique("ev")
+    container = client.containers.run(base_image, ["sleep", "60"], name=name, detach=True, labels=LABELS)
+    container.exec_run(["true"])
+    between = time.time()
+    container.kill()
+    wait_for_state(client, name, "exited", timeout=10)
+    actions = container_events(client, name, between)
+    assert actions == [("kill", None), ("die", "137")]
+    everything = [a for a, _ in container_events(client, name, between - 30)]
+    assert everything[:2] == ["create", "start"] and "exec_die" in everything

@@ -228,13 +228,82 @@ def processes(client: docker.DockerClient, name: str) -> list[Process]:
     return parse_process_listing(output.decode(errors="replace"))
 
 
+# Linux's signal numbers (the container's kernel is Linux even when the notebook runs on macOS,
+# whose numbering differs, so the host's `signal` module cannot be used to name them).
+LINUX_SIGNALS = {
+    1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
+    9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM",
+    16: "SIGSTKFLT", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP", 20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU",
+    23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ", 26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO",
+    30: "SIGPWR", 31: "SIGSYS",
+}  # fmt: skip
+
+
+def signal_names(mask: int) -> list[str]:
+    """Names of the signals set in a /proc ``SigCgt``-style mask (bit n-1 is signal n).
+
+    Real-time signals (32-64; the C library uses 32 and 33 itself) are named ``signal N``.
+    """
+    return [LINUX_SIGNALS.get(n, f"signal {n}") for n in range(1, 65) if mask >> (n - 1) & 1]
+
+
+def caught_signals(client: docker.DockerClient, name: str, pid: int = 1) -> list[str]:
+    """The signals process ``pid`` of the container has a handler for (``SigCgt`` in /proc/PID/status).
+
+    A process that is PID 1 of its namespace receives only these from inside the container
+    and from ``docker stop``/``docker kill``; any other signal (SIGKILL aside) is dropped.
+    """
+    container = _container(client, name)
+    exit_code, output = container.exec_run(["cat", f"/proc/{pid}/status"])
+    text = output.decode(errors="replace")
+    for line in text.splitlines():
+        if line.startswith("SigCgt:"):
+            return signal_names(int(line.split()[1], 16))
+    raise ContainerNotReady(
+        f"Could not read the signal mask of PID {pid} in {name!r} (exit {exit_code}): {text[-200:]}"
+    )
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """What ``docker stop`` took and how the container's main process ended."""
+
+    name: str
+    seconds: float
+    exit_code: int
+
+    def within(self, limit: float) -> bool:
+        """True when the stop took less than ``limit`` seconds."""
+        return self.seconds < limit
+
+
+def stop_timed(name: str, timeout: int | None = None) -> Stopped:
+    """Run ``docker stop [--time N] NAME`` as a learner would, timing it; return a Stopped.
+
+    The command and its output are printed by ``workbook.cli.run``; the exit code comes
+    from ``docker inspect`` afterwards.
+    """
+    from workbook.cli import run
+
+    option = f" --time {timeout}" if timeout is not None else ""
+    started = time.monotonic()
+    run(f"docker stop{option} {name}")
+    seconds = time.monotonic() - started
+    code = run(f"docker inspect --format '{{{{.State.ExitCode}}}}' {name}", show=False).output.strip()
+    return Stopped(name, seconds, int(code))
+
+
 def container_events(
     client: docker.DockerClient, name: str, since: float, until: float | None = None
 ) -> list[tuple[str, str | None]]:
-    """The engine's events for ``name`` between two times: (action, exit code or None) pairs."""
+    """The engine's events for ``name`` between two ``time.time()`` values: (action, exit code or None).
+
+    ``docker exec`` shows up as ``exec_create: …``/``exec_start: …``/``exec_die`` actions.
+    """
     end = until if until is not None else time.time()
+    events = client.events(since=f"{since:.6f}", until=f"{end:.6f}", filters={"container": name}, decode=True)
     return [
         (event["Action"], event["Actor"]["Attributes"].get("exitCode"))
-        for event in client.events(since=int(since), until=int(end) + 1, filters={"container": name}, decode=True)
-        if event.get("Type") == "container"
+        for event in events
+        if event.get("Type") == "container" and event.get("timeNano", since * 1e9) >= since * 1e9
     ]
