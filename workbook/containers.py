@@ -250,8 +250,8 @@ def signal_names(mask: int) -> list[str]:
 def caught_signals(client: docker.DockerClient, name: str, pid: int = 1) -> list[str]:
     """The signals process ``pid`` of the container has a handler for (``SigCgt`` in /proc/PID/status).
 
-    A process that is PID 1 of its namespace receives only these from inside the container
-    and from ``docker stop``/``docker kill``; any other signal (SIGKILL aside) is dropped.
+    The kernel drops any other signal sent to a namespace's PID 1, except SIGKILL and
+    SIGSTOP sent from outside the namespace (``docker kill``, ``docker stop``'s final SIGKILL).
     """
     container = _container(client, name)
     exit_code, output = container.exec_run(["cat", f"/proc/{pid}/status"])
