@@ -1,0 +1,164 @@
+"""Checks for the exercises of notebook 04 (Container), against the real engine."""
+
+from __future__ import annotations
+
+import time
+
+import docker.errors
+import requests
+
+import docker
+from workbook.checks import passed, require
+from workbook.containers import processes
+from workbook.errors import CheckFailed
+
+MIB = 1024 * 1024
+
+
+def _get(client: docker.DockerClient, name: str, what: str) -> docker.models.containers.Container:
+    try:
+        return client.containers.get(name)
+    except docker.errors.NotFound:
+        raise CheckFailed(f"There is no container called {name!r}: {what}") from None
+
+
+def _labelled(attrs_labels: dict[str, str] | None, labels: dict[str, str], kind: str, name: str) -> None:
+    have = attrs_labels or {}
+    for key, value in labels.items():
+        require(
+            have.get(key) == value,
+            f"The {kind} {name!r} lacks the label {key}={value}, so the notebook's cleanup would not remove it. "
+            f"Create it again with `--label {key}={value}`.",
+        )
+
+
+def check_limited_service(
+    client: docker.DockerClient,
+    labels: dict[str, str],
+    name: str = "wb04-ex1",
+    memory_mib: int = 128,
+    cpus: float = 0.5,
+    restart: str = "unless-stopped",
+) -> bool:
+    """Exercise 1: a labelled, limited copy of the service answers on a 127.0.0.1 port."""
+    container = _get(client, name, "run it with `docker run -d --name …` (see the statement).")
+    _labelled(container.labels, labels, "container", name)
+    status = container.attrs["State"]["Status"]
+    require(status == "running", f"{name} is {status}, not running; `docker logs {name}` says why.")
+    bindings = (container.attrs["NetworkSettings"]["Ports"] or {}).get("5000/tcp") or []
+    require(bindings, f"{name} publishes no host port for 5000/tcp; add `-p 127.0.0.1:PORT:5000`.")
+    exposed = [b["HostIp"] for b in bindings if b["HostIp"] != "127.0.0.1"]
+    require(
+        not exposed,
+        f"{name} publishes port 5000 on {', '.join(ip or 'every address' for ip in exposed)}: other machines can "
+        "reach it. Publish on 127.0.0.1 only (`-p 127.0.0.1:PORT:5000`).",
+    )
+    host = container.attrs["HostConfig"]
+    memory = host.get("Memory") or 0
+    require(
+        memory == memory_mib * MIB,
+        f"{name}'s memory limit is {memory // MIB if memory else 'not set'} MiB, not {memory_mib}; "
+        f"use `--memory {memory_mib}m`.",
+    )
+    nano = host.get("NanoCpus") or 0
+    require(
+        nano == int(cpus * 1e9),
+        f"{name}'s CPU limit is {nano / 1e9 if nano else 'not set'}, not {cpus:g} CPU; use `--cpus {cpus:g}`.",
+    )
+    policy = (host.get("RestartPolicy") or {}).get("Name") or "no"
+    require(policy == restart, f"{name}'s restart policy is {policy!r}, not {restart!r}; use `--restart {restart}`.")
+    url = f"http://127.0.0.1:{bindings[0]['HostPort']}/"
+    answer = None
+    deadline = time.monotonic() + 20
+    while answer is None and time.monotonic() < deadline:
+        try:
+            answer = requests.get(url, timeout=2)
+        except requests.RequestException:
+            time.sleep(0.2)
+    require(answer is not None, f"Nothing answers at {url} within 20 s; `docker logs {name}` says why.")
+    require(
+        answer.status_code == 200 and answer.text == "Hello World!",
+        f"{url} answered HTTP {answer.status_code} {answer.text[:60]!r}, not 200 'Hello World!'.",
+    )
+    return passed(
+        f"{name} runs with {memory_mib} MiB, {cpus:g} CPU and restart policy {restart}, answers 'Hello World!' "
+        "on 127.0.0.1 only"
+    )
+
+
+def check_stops_fast(
+    client: docker.DockerClient, labels: dict[str, str], name: str = "wb04-ex2", within: float = 3.0
+) -> bool:
+    """Exercise 2: a shell-form CMD whose gunicorn is PID 1, so `docker stop` takes about a second.
+
+    The check stops the container itself (that is the measurement).
+    """
+    container = _get(client, name, "build the variant image and run it (see the statement).")
+    _labelled(container.labels, labels, "container", name)
+    image = container.image
+    _labelled(image.labels, labels, "image", image.tags[0] if image.tags else image.short_id)
+    cmd = container.attrs["Config"]["Cmd"] or []
+    require(
+        cmd[:2] == ["/bin/sh", "-c"],
+        f"{name}'s command is {cmd!r}: that is exec form. The exercise asks for a shell-form CMD "
+        "(`CMD exec gunicorn …`) that still stops quickly.",
+    )
+    require(
+        container.attrs["State"]["Status"] == "running",
+        f"{name} is {container.attrs['State']['Status']}, not running; `docker logs {name}` says why.",
+    )
+    first = next((p for p in processes(client, name) if p.pid == 1), None)
+    require(first is not None, f"No PID 1 is visible in {name}.")
+    require(
+        first.program == "gunicorn",
+        f"PID 1 in {name} is {first.program!r}, not gunicorn: the shell stays in front and swallows SIGTERM. "
+        "Start the command with `exec` so the shell replaces itself with gunicorn.",
+    )
+    started = time.monotonic()
+    container.stop(timeout=10)
+    took = time.monotonic() - started
+    container.reload()
+    code = container.attrs["State"]["ExitCode"]
+    require(took < within, f"`docker stop {name}` took {took:.1f} s, not under {within:g} s.")
+    require(code == 0, f"{name} exited with code {code}, not 0 (a clean shutdown on SIGTERM).")
+    return passed(f"gunicorn is PID 1 of {name} under a shell-form CMD; docker stop took under {within:g} s, exit 0")
+
+
+def check_volume_keeps(
+    client: docker.DockerClient,
+    labels: dict[str, str],
+    image: str,
+    volume: str = "wb04-notes",
+    path: str = "note.txt",
+    content: str = "kept",
+) -> bool:
+    """Exercise 3: a named volume holds ``path`` with ``content`` after its writer container is gone."""
+    try:
+        found = client.volumes.get(volume)
+    except docker.errors.NotFound:
+        raise CheckFailed(f"There is no volume called {volume!r}; create it with `docker volume create`.") from None
+    _labelled(found.attrs.get("Labels"), labels, "volume", volume)
+    users = client.containers.list(all=True, filters={"volume": volume})
+    require(
+        not users,
+        f"Container(s) {', '.join(c.name for c in users)} still use {volume}; remove the writer "
+        "(`docker run --rm …` does it) to show that the data outlives it.",
+    )
+    try:
+        output = client.containers.run(
+            image,
+            ["cat", f"/data/{path}"],
+            volumes={volume: {"bind": "/data", "mode": "ro"}},
+            labels={**labels},
+            remove=True,
+            stderr=True,
+        )
+    except docker.errors.ContainerError as error:
+        detail = (error.stderr or b"").decode(errors="replace").strip()
+        raise CheckFailed(f"{volume} has no readable {path}: {detail}") from None
+    text = output.decode(errors="replace").strip()
+    require(text == content, f"{path} in {volume} holds {text[:60]!r}, not {content!r}.")
+    return passed(f"volume {volume} still holds {path} = {content!r} after the container that wrote it is gone")
+
+
+__all__ = ["check_limited_service", "check_stops_fast", "check_volume_keeps"]
