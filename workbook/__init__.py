@@ -49,7 +49,11 @@ def install_notebook_errors() -> bool:
         return False
 
     def one_line(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 - IPython's signature
-        return [f"{etype.__name__}: {value}"]
+        stb = [f"{etype.__name__}: {value}"]
+        # IPython 9 calls the handler and discards what it returns: the handler must show the
+        # error itself (as an `error` output, which is also what makes nbval see the cell fail).
+        shell._showtraceback(etype, value, stb)
+        return stb
 
     shell.set_custom_exc((WorkbookError,), one_line)
     return True
