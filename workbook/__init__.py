@@ -49,7 +49,10 @@ def install_notebook_errors() -> bool:
         return False
 
     def one_line(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 - IPython's signature
-        return [f"{etype.__name__}: {value}"]
+        # IPython (8.x, 9.x) discards what a custom handler returns, so the handler shows the
+        # line itself; without this call the cell fails with no visible output at all.
+        shell._showtraceback(etype, value, [f"{etype.__name__}: {value}"])
+        return None
 
     shell.set_custom_exc((WorkbookError,), one_line)
     return True
