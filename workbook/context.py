@@ -50,9 +50,7 @@ def context_files(
             pass
     with tarfile.open(fileobj=data) as archive:
         return sorted(
-            member.name.split("/", 1)[1]
-            for member in archive.getmembers()
-            if member.isfile() and "/" in member.name
+            member.name.split("/", 1)[1] for member in archive.getmembers() if member.isfile() and "/" in member.name
         )
 
 

