@@ -19,7 +19,7 @@ help:
 	@echo "make refresh NB=notebooks/01-flask-app.ipynb   re-execute one notebook and store its outputs"
 
 # The virtualenv is rebuilt only when requirements.txt changes.
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt app/requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
