@@ -126,6 +126,11 @@ class Project:
 
     ``notebook`` records the name for ``down_all``; ``env`` holds variables such as
     ``WEB_PORT`` that Compose interpolates into the files (shown in front of each command).
+
+    ``port_variables`` name the variables holding host ports (``"5000"`` or a range
+    ``"5000-5002"``). Before ``up``, a port that another program took since it was chosen
+    (on a shared engine a ``down`` frees it for anyone) is replaced by a free one; the
+    printed command shows the value used, and ``url`` follows it.
     """
 
     name: str
@@ -133,6 +138,7 @@ class Project:
     env: dict[str, str] = field(default_factory=dict)
     notebook: str | None = None
     directory: Path = COMPOSE_DIR
+    port_variables: tuple[str, ...] = ("WEB_PORT",)
 
     def __post_init__(self) -> None:
         self.files = tuple(self.files)
@@ -164,8 +170,46 @@ class Project:
             raise CommandFailed(f"`{result.command}` exited with status {result.returncode}; its output is above.")
         return result
 
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` for the first port of the first port variable."""
+        value = self.env.get(self.port_variables[0], "5000") if self.port_variables else "5000"
+        return f"http://{LOOPBACK}:{value.split('-')[0]}"
+
+    def held_ports(self) -> set[int]:
+        """Host ports that this project's own containers publish now."""
+        client = docker.from_env()
+        try:
+            held = set()
+            for container in client.containers.list(filters=self.filters()):
+                for bindings in (container.attrs["NetworkSettings"]["Ports"] or {}).values():
+                    held.update(int(b["HostPort"]) for b in bindings or [])
+            return held
+        finally:
+            client.close()
+
+    def refresh_ports(self) -> None:
+        """Replace a port (or range) in ``env`` that another program took meanwhile by a free one."""
+        held: set[int] | None = None
+        for variable in self.port_variables:
+            value = self.env.get(variable)
+            if not value or not re.fullmatch(r"\d+(-\d+)?", value):
+                continue
+            first, _, last = value.partition("-")
+            ports = range(int(first), int(last or first) + 1)
+            if all(port_is_free(p) for p in ports):
+                continue
+            held = self.held_ports() if held is None else held
+            if all(p in held or port_is_free(p) for p in ports):
+                continue
+            if len(ports) == 1:
+                self.env[variable] = str(any_free_port())
+            else:
+                self.env[variable] = free_port_range(ports[0], len(ports), announce=False)
+
     def up(self, flags: str = "", check: bool = True) -> Result:
         """``up -d --wait [FLAGS]``: start the stack and wait until every service is healthy."""
+        self.refresh_ports()
         return self.step(f"up -d --wait {flags}".strip(), check=check)
 
     def down(self, volumes: bool = False, check: bool = True) -> Result:
@@ -174,11 +218,11 @@ class Project:
 
     def with_env(self, **env: str) -> Project:
         """The same project with more (or other) variables; it shares the name."""
-        return Project(self.name, self.files, {**self.env, **env}, self.notebook, self.directory)
+        return Project(self.name, self.files, {**self.env, **env}, self.notebook, self.directory, self.port_variables)
 
     def with_files(self, *files: str) -> Project:
         """The same project over other files (e.g. ``compose.yaml`` plus an override)."""
-        return Project(self.name, files, dict(self.env), self.notebook, self.directory)
+        return Project(self.name, files, dict(self.env), self.notebook, self.directory, self.port_variables)
 
     def filters(self, service: str | None = None) -> dict[str, list[str]]:
         """SDK filters selecting this project's objects (and one service's containers)."""
