@@ -8,8 +8,7 @@ import os
 import socket
 
 from redis import Redis
-
-from run import app
+from run import app  # the article's app, from run.py next to this file
 
 redis = Redis(host=os.environ.get("REDIS_HOST", "redis"), port=6379, socket_timeout=2)
 

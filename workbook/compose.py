@@ -129,8 +129,9 @@ class Project:
 
     ``port_variables`` name the variables holding host ports (``"5000"`` or a range
     ``"5000-5002"``). Before ``up``, a port that another program took since it was chosen
-    (on a shared engine a ``down`` frees it for anyone) is replaced by a free one; the
-    printed command shows the value used, and ``url`` follows it.
+    (on a shared engine a ``down`` frees it for anyone) is replaced by a free one, and an
+    ``up`` that the engine refuses with "port is already allocated" is retried with new
+    ports; the printed command shows the value used, and ``url`` follows it.
     """
 
     name: str
@@ -160,9 +161,18 @@ class Project:
         """Run ``docker compose ARGS`` in ``compose/``, print it and its output (see ``workbook.cli.run``)."""
         return run(self.command(args), check=check, show=show, cwd=self.directory, timeout=timeout)
 
-    def step(self, args: str, check: bool = True) -> Result:
-        """Run an ``up``/``down``-like command and print only the final state of each object."""
+    def step(self, args: str, check: bool = True, port_retries: int = 0) -> Result:
+        """Run an ``up``/``down``-like command and print only the final state of each object.
+
+        With ``port_retries``, a run that fails because the engine already gave a host
+        port to someone else is repeated with newly chosen ports; only the last run is shown.
+        """
         result = run(self.command(args), check=False, show=False, cwd=self.directory)
+        for _ in range(port_retries):
+            if result.ok or "port is already allocated" not in result.output:
+                break
+            self.refresh_ports(force=True)
+            result = run(self.command(args), check=False, show=False, cwd=self.directory)
         print(f"$ {self.command(args)}")
         for line in summarize(result.output):
             print(f"  {line}")
@@ -188,8 +198,12 @@ class Project:
         finally:
             client.close()
 
-    def refresh_ports(self) -> None:
-        """Replace a port (or range) in ``env`` that another program took meanwhile by a free one."""
+    def refresh_ports(self, force: bool = False) -> None:
+        """Replace a port (or range) in ``env`` that another program took meanwhile by a free one.
+
+        With ``force`` every port variable gets new ports, free or not (after the engine
+        refused one that looked free: another user's container was being created on it).
+        """
         held: set[int] | None = None
         for variable in self.port_variables:
             value = self.env.get(variable)
@@ -197,20 +211,20 @@ class Project:
                 continue
             first, _, last = value.partition("-")
             ports = range(int(first), int(last or first) + 1)
-            if all(port_is_free(p) for p in ports):
+            if not force and all(port_is_free(p) for p in ports):
                 continue
             held = self.held_ports() if held is None else held
-            if all(p in held or port_is_free(p) for p in ports):
+            if not force and all(p in held or port_is_free(p) for p in ports):
                 continue
             if len(ports) == 1:
                 self.env[variable] = str(any_free_port())
             else:
-                self.env[variable] = free_port_range(ports[0], len(ports), announce=False)
+                self.env[variable] = free_port_range(ports[-1] + 1 if force else ports[0], len(ports), announce=False)
 
     def up(self, flags: str = "", check: bool = True) -> Result:
         """``up -d --wait [FLAGS]``: start the stack and wait until every service is healthy."""
         self.refresh_ports()
-        return self.step(f"up -d --wait {flags}".strip(), check=check)
+        return self.step(f"up -d --wait {flags}".strip(), check=check, port_retries=2)
 
     def down(self, volumes: bool = False, check: bool = True) -> Result:
         """``down`` (with ``-v`` also the named volumes)."""
