@@ -8,7 +8,15 @@ import subprocess
 import pytest
 
 import workbook.compose as wc
-from workbook.compose import Project, build_steps, down_all, free_port_range, recorded_projects, summarize
+from workbook.compose import (
+    Project,
+    build_steps,
+    down_all,
+    draw_stacks,
+    free_port_range,
+    recorded_projects,
+    summarize,
+)
 from workbook.images import resolved
 from workbook.ports import port_is_free
 
@@ -156,3 +164,13 @@ networks:
         assert recorded_projects("test-compose") == []
     finally:
         subprocess.run(["docker", "compose", "-p", "wbtest-down", "down", "-v"], capture_output=True, cwd=tmp_path)
+
+
+def test_draw_stacks_draws_empty_projects(records):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    client = __import__("docker").from_env()
+    figure = draw_stacks(client, [Project("wbtest-none-a"), Project("wbtest-none-b")])
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert "project wbtest-none-a" in texts and "project wbtest-none-b" in texts
