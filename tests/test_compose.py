@@ -1,0 +1,176 @@
+"""Tests of workbook.compose: output summaries, commands, project records, ports, cleanup."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+
+import pytest
+
+import workbook.compose as wc
+from workbook.compose import (
+    Project,
+    build_steps,
+    down_all,
+    draw_stacks,
+    free_port_range,
+    recorded_projects,
+    summarize,
+)
+from workbook.images import resolved
+from workbook.ports import port_is_free
+
+UP_OUTPUT = """\
+ Network wb08_default  Creating
+ Container wb08-redis-1  Creating
+ Network wb08_default  Created
+ Volume wb08_redis-data  Created
+ Container wb08-redis-1  Created
+ Container wb08-web-1  Created
+ Container wb08-redis-1  Waiting
+ Container wb08-redis-1  Healthy
+ Container wb08-web-1  Started
+ Container wb08-web-1  Healthy
+time="2026-11-28T03:44:28Z" level=warning msg="something to know"
+"""
+
+BUILD_OUTPUT = """\
+#3 [web internal] load metadata for docker.io/library/python:3.12-slim
+#4 [web 1/3] FROM docker.io/library/python:3.12-slim
+#4 DONE 0.0s
+#6 [web 2/3] WORKDIR /usr/src/app
+#6 CACHED
+#7 [web 3/3] COPY . .
+#7 DONE 0.1s
+#7 [web 3/3] COPY . .
+ web  Built
+"""
+
+
+@pytest.fixture
+def records(tmp_path, monkeypatch):
+    """Keep project records in a temporary folder."""
+    monkeypatch.setattr(wc, "RECORD_DIR", tmp_path / "records")
+    return tmp_path / "records"
+
+
+def test_summarize_keeps_last_state_in_stable_order():
+    assert summarize(UP_OUTPUT) == [
+        "Network wb08_default: Created",
+        "Volume wb08_redis-data: Created",
+        "Container wb08-redis-1: Healthy",
+        "Container wb08-web-1: Healthy",
+        'time="2026-11-28T03:44:28Z" level=warning msg="something to know"',
+    ]
+
+
+def test_summarize_of_nothing_is_empty():
+    assert summarize("") == []
+
+
+def test_build_steps_lists_each_numbered_step_once():
+    assert build_steps(BUILD_OUTPUT) == [
+        "[web 1/3] FROM docker.io/library/python:3.12-slim",
+        "[web 2/3] WORKDIR /usr/src/app",
+        "[web 3/3] COPY . .",
+    ]
+
+
+def test_command_shows_env_project_and_extra_files(records):
+    plain = Project("wb08", env={"WEB_PORT": "5000"})
+    assert plain.command("up -d --wait") == "WEB_PORT=5000 docker compose -p wb08 --ansi never up -d --wait"
+    dev = plain.with_files("compose.yaml", "compose.dev.yaml").with_env(APP_SRC="/tmp/x")
+    assert dev.command("ps") == (
+        "WEB_PORT=5000 APP_SRC=/tmp/x docker compose -p wb08 -f compose.yaml -f compose.dev.yaml --ansi never ps"
+    )
+    assert plain.env == {"WEB_PORT": "5000"}, "with_env must not change the original"
+
+
+def test_url_follows_the_port_variable(records):
+    assert Project("wb08", env={"WEB_PORT": "5005-5007"}).url == "http://127.0.0.1:5005"
+    assert Project("wb08").url == "http://127.0.0.1:5000"
+
+
+def test_projects_are_recorded_once_in_order(records):
+    Project("wb08", notebook="nb-test")
+    Project("wb08-green", notebook="nb-test")
+    Project("wb08", notebook="nb-test")
+    Project("unrecorded")
+    assert recorded_projects("nb-test") == ["wb08", "wb08-green"]
+    assert recorded_projects("other") == []
+
+
+def test_free_port_range_prefers_the_given_ports():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        base = probe.getsockname()[1]
+    if not all(port_is_free(p) for p in range(base, base + 3)):
+        pytest.skip("the kernel's free port is followed by busy ones")
+    assert free_port_range(base, 3, announce=False) == f"{base}-{base + 2}"
+
+
+def test_free_port_range_moves_away_from_a_taken_port(capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        chosen = free_port_range(taken, 3)
+        first, last = (int(p) for p in chosen.split("-"))
+        assert last - first == 2 and not (first <= taken <= last)
+        assert "partly taken" in capsys.readouterr().out
+
+
+def test_refresh_ports_replaces_a_port_someone_else_took(records):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        project = Project("wb-test-refresh", env={"WEB_PORT": str(taken)})
+        project.refresh_ports()
+        assert project.env["WEB_PORT"] != str(taken) and port_is_free(int(project.env["WEB_PORT"]))
+    free = Project("wb-test-refresh", env={"WEB_PORT": project.env["WEB_PORT"]})
+    free.refresh_ports()
+    assert free.env["WEB_PORT"] == project.env["WEB_PORT"]
+
+
+def test_down_all_removes_a_real_project_without_its_file(records, tmp_path):
+    """Real engine: a one-container project with a volume, taken down by name only."""
+    folder = tmp_path / "stack"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text(
+        f"""\
+services:
+  store:
+    image: {resolved("redis")}
+    volumes: [data:/data]
+    labels: {{org.workbook.notebook: test-compose}}
+volumes:
+  data:
+    labels: {{org.workbook.notebook: test-compose}}
+networks:
+  default:
+    labels: {{org.workbook.notebook: test-compose}}
+"""
+    )
+    project = Project("wbtest-down", notebook="test-compose", directory=folder)
+    try:
+        assert project.run("up -d", show=False).ok
+        client = __import__("docker").from_env()
+        assert len(project.containers(client)) == 1 and project.volumes(client) == ["wbtest-down_data"]
+        (folder / "compose.yaml").write_text("this: [is not a compose file\n")  # down_all must not need it
+        assert down_all("test-compose", show=False) == ["wbtest-down"]
+        assert project.containers(client, all=True) == []
+        assert project.networks(client) == [] and project.volumes(client) == []
+        assert recorded_projects("test-compose") == []
+    finally:
+        subprocess.run(["docker", "compose", "-p", "wbtest-down", "down", "-v"], capture_output=True, cwd=tmp_path)
+
+
+def test_draw_stacks_draws_empty_projects(records):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    client = __import__("docker").from_env()
+    figure = draw_stacks(client, [Project("wbtest-none-a"), Project("wbtest-none-b")])
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert "project wbtest-none-a" in texts and "project wbtest-none-b" in texts
