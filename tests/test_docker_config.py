@@ -9,12 +9,14 @@ that separately by comparing snapshots of ~/.docker taken at its start and end.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from workbook import cleanup
 from workbook.docker_config import TempDockerConfig, UnsafeConfigPath, home_docker_dir, snapshot
 
 REAL_HOME_DOCKER = Path.home() / ".docker"  # taken at import, before any test fakes $HOME
@@ -79,3 +81,40 @@ def test_snapshot_sees_changes_in_client_state_only(tmp_path):
 
 def test_home_docker_dir(fake_home):
     assert home_docker_dir() == fake_home / ".docker"
+
+
+def test_tracked_paths_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(cleanup, "PATHS_DIR", tmp_path / "records")
+    folder = tmp_path / "made" / "certs.d-entry"
+    folder.mkdir(parents=True)
+    (folder / "ca.crt").write_text("x")
+    file = tmp_path / "made" / "file.txt"
+    file.write_text("y")
+    cleanup.track_path("nbtest", folder)
+    cleanup.track_path("nbtest", file)
+    cleanup.track_path("nbtest", tmp_path / "never-created")
+    assert cleanup.remove_tracked_paths("nbtest") == 2
+    assert not folder.exists() and not file.exists()
+    assert cleanup.remove_tracked_paths("nbtest") == 0
+
+
+def test_temp_docker_config_sets_and_restores_env(tmp_path, monkeypatch):
+    monkeypatch.setattr(cleanup, "PATHS_DIR", tmp_path / "records")
+    monkeypatch.setenv("DOCKER_CONFIG", "/somewhere/else")
+    with TempDockerConfig("nbtest") as cfg:
+        assert os.environ["DOCKER_CONFIG"] == str(cfg.path)
+        assert cfg.read() == {} and cfg.stored_credentials("r:1") is None
+        cfg.config_file.write_text(json.dumps({"auths": {"r:1": {"auth": "dXNlcjpwOnc="}}}))
+        assert cfg.stored_credentials("r:1") == ("user", "p:w")
+        assert cfg.env == {"DOCKER_CONFIG": str(cfg.path)}
+    assert os.environ["DOCKER_CONFIG"] == "/somewhere/else"
+    assert not cfg.path.exists()
+
+
+def test_temp_docker_config_without_with_leaves_env_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(cleanup, "PATHS_DIR", tmp_path / "records")
+    monkeypatch.delenv("DOCKER_CONFIG", raising=False)
+    cfg = TempDockerConfig("nbtest")
+    assert "DOCKER_CONFIG" not in os.environ and cfg.path.is_dir()
+    cfg.close()
+    assert not cfg.path.exists() and "DOCKER_CONFIG" not in os.environ

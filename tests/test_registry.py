@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 
 import pytest
@@ -50,43 +49,6 @@ def test_tls_files_are_signed_by_the_ca(tmp_path):
 
 
 # --- host paths and DOCKER_CONFIG -----------------------------------------------------------
-
-
-def test_tracked_paths_are_removed(tmp_path, monkeypatch):
-    monkeypatch.setattr(registry, "PATHS_DIR", tmp_path / "records")
-    folder = tmp_path / "made" / "certs.d-entry"
-    folder.mkdir(parents=True)
-    (folder / "ca.crt").write_text("x")
-    file = tmp_path / "made" / "file.txt"
-    file.write_text("y")
-    registry.track_path("nbtest", folder)
-    registry.track_path("nbtest", file)
-    registry.track_path("nbtest", tmp_path / "never-created")
-    assert registry.remove_tracked_paths("nbtest") == 2
-    assert not folder.exists() and not file.exists()
-    assert registry.remove_tracked_paths("nbtest") == 0
-
-
-def test_temporary_docker_config_sets_and_restores_env(tmp_path, monkeypatch):
-    monkeypatch.setattr(registry, "PATHS_DIR", tmp_path / "records")
-    monkeypatch.setenv("DOCKER_CONFIG", "/somewhere/else")
-    with registry.TemporaryDockerConfig("nbtest") as cfg:
-        assert os.environ["DOCKER_CONFIG"] == str(cfg.path)
-        assert cfg.read() == {} and cfg.stored_credentials("r:1") is None
-        cfg.config_file.write_text(json.dumps({"auths": {"r:1": {"auth": "dXNlcjpwOnc="}}}))
-        assert cfg.stored_credentials("r:1") == ("user", "p:w")
-        assert cfg.env == {"DOCKER_CONFIG": str(cfg.path)}
-    assert os.environ["DOCKER_CONFIG"] == "/somewhere/else"
-    assert not cfg.path.exists()
-
-
-def test_temporary_docker_config_without_with_leaves_env_alone(tmp_path, monkeypatch):
-    monkeypatch.setattr(registry, "PATHS_DIR", tmp_path / "records")
-    monkeypatch.delenv("DOCKER_CONFIG", raising=False)
-    cfg = registry.TemporaryDockerConfig("nbtest")
-    assert "DOCKER_CONFIG" not in os.environ and cfg.path.is_dir()
-    cfg.close()
-    assert not cfg.path.exists() and "DOCKER_CONFIG" not in os.environ
 
 
 def test_credential_helper_protocol(tmp_path):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import signal
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +17,7 @@ import docker
 from workbook import LABEL, ROOT
 
 PROCESS_DIR = ROOT / ".workbook" / "processes"
+PATHS_DIR = ROOT / ".workbook" / "paths"
 
 
 def plural(noun: str) -> str:
@@ -109,6 +113,39 @@ def stop_processes(notebook: str, removed: Removed) -> None:
         pid_file.unlink(missing_ok=True)
 
 
+def track_path(notebook: str, path: str | Path) -> Path:
+    """Record ``path`` (a file or folder the notebook made on the host) for later removal."""
+    path = Path(path).resolve()
+    folder = PATHS_DIR / notebook
+    folder.mkdir(parents=True, exist_ok=True)
+    record = folder / (hashlib.sha256(str(path).encode()).hexdigest()[:16] + ".path")
+    record.write_text(str(path))
+    return path
+
+
+def remove_tracked_paths(notebook: str) -> int:
+    """Delete every path recorded for ``notebook``; return how many still existed."""
+    folder = PATHS_DIR / notebook
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for record in sorted(folder.glob("*.path")):
+        path = Path(record.read_text().strip())
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+            removed += 1
+        record.unlink()
+    return removed
+
+
+def make_temp_dir(notebook: str, purpose: str) -> Path:
+    """A fresh folder under the system temp dir, tracked for removal (mode 0700)."""
+    return track_path(notebook, tempfile.mkdtemp(prefix=f"wb{notebook[:2]}-{purpose}-"))
+
+
 def labelled_objects(client: docker.DockerClient, notebook: str) -> list[str]:
     """'container wb01-x', 'volume v', … for every object that still carries ``notebook``'s label."""
     selector = label_filter(notebook)
@@ -120,9 +157,10 @@ def labelled_objects(client: docker.DockerClient, notebook: str) -> list[str]:
 
 
 def remove_labelled(client: docker.DockerClient, notebook: str) -> Removed:
-    """Remove host processes, containers, networks, volumes and images labelled ``notebook``."""
+    """Remove the host processes and temporary paths of ``notebook``, and its labelled Docker objects."""
     removed = Removed()
     stop_processes(notebook, removed)
+    removed.add("temporary path", remove_tracked_paths(notebook))
     selector = label_filter(notebook)
     for container in client.containers.list(all=True, filters=selector):
         try:

@@ -9,13 +9,16 @@ command that should use it (``workbook.cli.run(..., env=cfg.env)``).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from workbook.cleanup import track_path
 from workbook.errors import WorkbookError
 
 
@@ -53,9 +56,15 @@ def snapshot(folder: Path | None = None, include: tuple[str, ...] | None = CLIEN
 
 
 class TempDockerConfig:
-    """A fresh docker client config folder under the system temp dir (never under $HOME)."""
+    """A fresh docker client config folder under the system temp dir (never under $HOME).
 
-    def __init__(self, base: str | Path | None = None) -> None:
+    Pass ``env`` to one command (``DOCKER_CONFIG=… docker login``), or open it with
+    ``with``, which also sets ``os.environ["DOCKER_CONFIG"]`` while it is open (the SDK
+    and ``!docker`` then read it) and removes the folder afterwards. Given a notebook's
+    name, the folder is tracked, so that an interrupted run's cleanup removes it too.
+    """
+
+    def __init__(self, notebook: str | None = None, base: str | Path | None = None) -> None:
         base_dir = Path(base or tempfile.gettempdir()).resolve()
         home = Path.home().resolve()
         if base_dir == home or home in base_dir.parents:
@@ -64,6 +73,10 @@ class TempDockerConfig:
                 "use the system temp dir (the default)."
             )
         self.path = Path(tempfile.mkdtemp(prefix="workbook-docker-config-", dir=base_dir))
+        if notebook:
+            track_path(notebook, self.path)
+        self._previous: str | None = None
+        self._set_env = False
 
     @property
     def env(self) -> dict[str, str]:
@@ -72,7 +85,7 @@ class TempDockerConfig:
 
     @property
     def config_file(self) -> Path:
-        """This folder's config.json."""
+        """This folder's config.json (``docker login`` writes it)."""
         return self.path / "config.json"
 
     def read(self) -> dict[str, Any]:
@@ -90,11 +103,30 @@ class TempDockerConfig:
         """Every file in the folder, relative, sorted."""
         return sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file())
 
+    def stored_credentials(self, registry: str) -> tuple[str, str] | None:
+        """Decode the ``auth`` entry of ``registry``: (user, password), or None. Base64 is no encryption."""
+        entry = self.read().get("auths", {}).get(registry, {})
+        if not entry.get("auth"):
+            return None
+        user, _, password = base64.b64decode(entry["auth"]).decode().partition(":")
+        return user, password
+
     def remove(self) -> None:
-        """Delete the folder and everything in it."""
+        """Restore the previous DOCKER_CONFIG (when set by ``with``) and delete the folder."""
+        if self._set_env:
+            if self._previous is None:
+                os.environ.pop("DOCKER_CONFIG", None)
+            else:
+                os.environ["DOCKER_CONFIG"] = self._previous
+            self._set_env = False
         shutil.rmtree(self.path, ignore_errors=True)
 
+    close = remove
+
     def __enter__(self) -> TempDockerConfig:
+        self._previous = os.environ.get("DOCKER_CONFIG")
+        os.environ["DOCKER_CONFIG"] = str(self.path)
+        self._set_env = True
         return self
 
     def __exit__(self, *exc: object) -> None:

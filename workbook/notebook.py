@@ -9,7 +9,7 @@ from pathlib import Path
 
 import docker
 from workbook import LABEL, ROOT
-from workbook.cleanup import Removed, labelled_objects, record_process, remove_labelled
+from workbook.cleanup import Removed, labelled_objects, make_temp_dir, record_process, remove_labelled
 from workbook.cli import clean_output
 from workbook.engine import connect, engine_address
 from workbook.ports import choose_port
@@ -96,12 +96,16 @@ class Notebook:
         record_process(self.name, process.pid)
         return process
 
+    def temp_dir(self, purpose: str) -> Path:
+        """A fresh folder under the system temp dir; ``cleanup()`` removes it, even after an interrupted run."""
+        return make_temp_dir(self.name, purpose)
+
     def leftovers(self) -> list[str]:
         """Names of the labelled containers, networks, volumes and images that still exist."""
         return labelled_objects(self.client, self.name)
 
     def cleanup(self) -> Removed:
-        """Remove every process, container, network, volume and image this notebook made."""
+        """Remove every process, temporary path, container, network, volume and image this notebook made."""
         removed = remove_labelled(self.client, self.name)
         print(f"Cleanup of {self.name}: removed {removed.describe()}.")
         return removed

@@ -13,16 +13,12 @@ interrupted run.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import ipaddress
-import json
 import os
 import re
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +29,7 @@ import docker.errors
 import requests
 
 import docker
-from workbook import ROOT
+from workbook.cleanup import track_path
 from workbook.errors import ServiceNotReady, WorkbookError
 
 MANIFEST_TYPES = (
@@ -56,7 +52,6 @@ CONFIG_DIR_IN_CONTAINER = "/etc/workbook-registry"
 
 DATA_DIR = "/var/lib/registry"
 CERTS_D = Path("/etc/docker/certs.d")
-PATHS_DIR = ROOT / ".workbook" / "paths"
 
 
 class RegistryError(WorkbookError):
@@ -65,43 +60,6 @@ class RegistryError(WorkbookError):
 
 class PushFailed(RegistryError):
     """``docker push`` (through the SDK) reported an error in its stream."""
-
-
-# ----------------------------------------------------------------------------------------
-# Host files that must not outlive the notebook
-
-
-def track_path(notebook: str, path: str | Path) -> Path:
-    """Record ``path`` (a file or folder the notebook made on the host) for later removal."""
-    path = Path(path).resolve()
-    folder = PATHS_DIR / notebook
-    folder.mkdir(parents=True, exist_ok=True)
-    record = folder / (hashlib.sha256(str(path).encode()).hexdigest()[:16] + ".path")
-    record.write_text(str(path))
-    return path
-
-
-def remove_tracked_paths(notebook: str) -> int:
-    """Delete every path recorded for ``notebook``; return how many still existed."""
-    folder = PATHS_DIR / notebook
-    if not folder.is_dir():
-        return 0
-    removed = 0
-    for record in sorted(folder.glob("*.path")):
-        path = Path(record.read_text().strip())
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-            removed += 1
-        elif path.exists() or path.is_symlink():
-            path.unlink()
-            removed += 1
-        record.unlink()
-    return removed
-
-
-def make_temp_dir(notebook: str, purpose: str) -> Path:
-    """A fresh folder under the system temp dir, tracked for removal (mode 0700)."""
-    return track_path(notebook, tempfile.mkdtemp(prefix=f"wb{notebook[:2]}-{purpose}-"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -564,62 +522,6 @@ def push(
 
 # ----------------------------------------------------------------------------------------
 # A temporary DOCKER_CONFIG: credentials never land in the user's ~/.docker
-
-
-class TemporaryDockerConfig:
-    """A throwaway Docker client configuration folder (``DOCKER_CONFIG``).
-
-    Use ``env`` for one command (``DOCKER_CONFIG=… docker login``) or the context
-    manager, which also sets ``os.environ["DOCKER_CONFIG"]`` while it is open (the SDK
-    and ``!docker`` then read it) and removes the folder afterwards. ``close()``
-    removes it too; the folder is tracked, so an interrupted run's cleanup removes it.
-    """
-
-    def __init__(self, notebook: str = "workbook") -> None:
-        self.path = make_temp_dir(notebook, "docker-config")
-        self._previous: str | None = None
-        self._set_env = False
-
-    @property
-    def env(self) -> dict[str, str]:
-        """``{"DOCKER_CONFIG": path}`` for one command."""
-        return {"DOCKER_CONFIG": str(self.path)}
-
-    @property
-    def config_file(self) -> Path:
-        """The ``config.json`` that ``docker login`` writes."""
-        return self.path / "config.json"
-
-    def read(self) -> dict:
-        """The parsed ``config.json`` ({} before anything was stored)."""
-        return json.loads(self.config_file.read_text()) if self.config_file.exists() else {}
-
-    def stored_credentials(self, registry: str) -> tuple[str, str] | None:
-        """Decode the ``auth`` entry of ``registry``: (user, password), or None. Base64 is no encryption."""
-        entry = self.read().get("auths", {}).get(registry, {})
-        if not entry.get("auth"):
-            return None
-        user, _, password = base64.b64decode(entry["auth"]).decode().partition(":")
-        return user, password
-
-    def __enter__(self) -> TemporaryDockerConfig:
-        self._previous = os.environ.get("DOCKER_CONFIG")
-        os.environ["DOCKER_CONFIG"] = str(self.path)
-        self._set_env = True
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Restore the previous DOCKER_CONFIG (when set by ``with``) and delete the folder."""
-        if self._set_env:
-            if self._previous is None:
-                os.environ.pop("DOCKER_CONFIG", None)
-            else:
-                os.environ["DOCKER_CONFIG"] = self._previous
-            self._set_env = False
-        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def summarize_cli_push(output: str) -> PushResult:
