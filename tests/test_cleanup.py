@@ -37,3 +37,14 @@ def test_removed_describes_itself():
     removed.add("container", 2)
     removed.add("network")
     assert removed.describe() == "2 containers, 1 network"
+
+
+def test_temporary_paths_are_tracked_and_removed_with_the_rest(client, test_labels):
+    from workbook.cleanup import make_temp_dir
+
+    folder = make_temp_dir(NAME, "scratch")
+    (folder / "file.txt").write_text("x")
+    assert folder.name.startswith("wbte-scratch-")
+    removed = remove_labelled(client, NAME)
+    assert removed.counts.get("temporary path") == 1
+    assert not folder.exists()

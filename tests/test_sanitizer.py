@@ -47,3 +47,8 @@ def test_volatile_values_are_normalised():
 def test_claims_are_not_hidden():
     for text in ["Hello World!", "exit code 137", "uid=10001(appuser)", "Port 5000"]:
         assert sanitize(text) == text
+
+
+def test_temporary_folder_names_are_normalised():
+    assert sanitize("/tmp/wb08-app-k2j4_x9a/run.py") == "/tmp/wb08-app-TMP/run.py"
+    assert sanitize("/tmp/wb07-secure-registry-abcd1234") == "/tmp/wb07-secure-registry-TMP"
