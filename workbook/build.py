@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docker.errors
@@ -18,6 +18,70 @@ class BuildFailed(WorkbookError):
     """The builder reported an error; the message carries the builder's own words."""
 
 
+class BuildStream:
+    """One build through the SDK, read line by line; the builder's errors raise BuildFailed.
+
+    The SDK's streaming API does not raise on a failed step, so every chunk is checked
+    here. Iterate ``lines()`` to the end, then ``image()`` returns what was built.
+    """
+
+    def __init__(
+        self,
+        client: docker.DockerClient,
+        context: str | Path,
+        tag: str,
+        dockerfile: str | Path | None = None,
+        buildargs: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+        nocache: bool = False,
+    ) -> None:
+        self.client = client
+        self.context = Path(context).resolve()
+        self.tag = tag
+        self.dockerfile = None
+        if dockerfile is not None:
+            # Relative to the context when it lies inside it; else absolute, and the SDK adds it to the context.
+            path = Path(dockerfile).resolve()
+            self.dockerfile = str(path.relative_to(self.context)) if path.is_relative_to(self.context) else str(path)
+        self.buildargs = buildargs or {}
+        self.labels = labels or {}
+        self.nocache = nocache
+        self.image_id: str | None = None
+        self.log: list[str] = []
+
+    def lines(self) -> Iterator[str]:
+        """Each line the builder prints, as it prints it."""
+        for chunk in self.client.api.build(
+            path=str(self.context),
+            dockerfile=self.dockerfile,
+            tag=self.tag,
+            buildargs=self.buildargs,
+            labels=self.labels,
+            rm=True,
+            forcerm=True,
+            nocache=self.nocache,
+            decode=True,
+        ):
+            if "error" in chunk:
+                detail = chunk.get("errorDetail", {}).get("message") or chunk["error"]
+                tail = "\n".join(self.log[-5:]).strip()
+                context_lines = f"\nLast build output:\n{tail}" if tail else ""
+                raise BuildFailed(f"Building {self.tag} failed: {detail.strip()}{context_lines}")
+            if "aux" in chunk and "ID" in chunk["aux"]:
+                self.image_id = chunk["aux"]["ID"]
+            for line in chunk.get("stream", "").splitlines():
+                self.log.append(line)
+                yield line
+
+    def image(self) -> docker.models.images.Image:
+        """The image the finished build made."""
+        if self.image_id is None:
+            raise BuildFailed(
+                f"Building {self.tag} ended without an image ID; last output: {' | '.join(self.log[-3:])}"
+            )
+        return self.client.images.get(self.image_id)
+
+
 def build_image(
     client: docker.DockerClient,
     context: str | Path,
@@ -28,51 +92,17 @@ def build_image(
     progress: Callable[[str], None] | None = print,
     nocache: bool = False,
 ) -> docker.models.images.Image:
-    """Build ``context`` into ``tag`` and return the image.
+    """Build ``context`` into ``tag`` and return the image; BuildFailed with the builder's words on errors.
 
     ``progress`` receives each ``Step n/m : INSTRUCTION`` line as the builder reaches
     it (stable from run to run, unlike cache and container IDs); pass None for a
-    silent build. The SDK's streaming API does not raise on a failed step, so the
-    stream is checked here and BuildFailed raised with the builder's message.
+    silent build.
     """
-    context = Path(context)
-    if dockerfile is not None:
-        dockerfile = Path(dockerfile)
-        # The API wants the Dockerfile's path relative to the context when it lies inside it.
-        dockerfile = (
-            str(dockerfile.resolve().relative_to(context.resolve()))
-            if dockerfile.resolve().is_relative_to(context.resolve())
-            else str(dockerfile.resolve())
-        )
-    image_id = None
-    log: list[str] = []
-    for chunk in client.api.build(
-        path=str(context),
-        dockerfile=dockerfile,
-        tag=tag,
-        buildargs=buildargs or {},
-        labels=labels or {},
-        rm=True,
-        forcerm=True,
-        nocache=nocache,
-        decode=True,
-    ):
-        if "error" in chunk:
-            detail = chunk.get("errorDetail", {}).get("message") or chunk["error"]
-            tail = "".join(log[-5:]).strip()
-            raise BuildFailed(
-                f"Building {tag} failed: {detail.strip()}" + (f"\nLast build output:\n{tail}" if tail else "")
-            )
-        text = chunk.get("stream", "")
-        if text:
-            log.append(text)
-            if progress is not None and STEP.match(text):
-                progress(text.rstrip("\n"))
-        if "aux" in chunk and "ID" in chunk["aux"]:
-            image_id = chunk["aux"]["ID"]
-    if image_id is None:
-        raise BuildFailed(f"Building {tag} ended without an image ID; last output: {''.join(log[-3:]).strip()}")
-    return client.images.get(image_id)
+    stream = BuildStream(client, context, tag, dockerfile, buildargs, labels, nocache)
+    for line in stream.lines():
+        if progress is not None and STEP.match(line):
+            progress(line)
+    return stream.image()
 
 
 def build_app_image(

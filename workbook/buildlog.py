@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
-from workbook.build import BuildFailed
+from workbook.build import BuildStream
 from workbook.cli import Result, run
 
 STEP_LINE = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
@@ -112,47 +112,22 @@ def timed_build(
     A step's time runs from its ``Step`` line to the next one (the last step's, to the
     end of the stream), so a cached step costs only the builder's bookkeeping.
     """
-    context = Path(context).resolve()
-    if dockerfile is not None:
-        # Like build_image: relative to the context when inside it, else absolute (the SDK then adds it).
-        path = Path(dockerfile).resolve()
-        dockerfile = str(path.relative_to(context)) if path.is_relative_to(context) else str(path)
+    stream = BuildStream(client, context, tag, dockerfile, buildargs, labels, nocache)
     build = BuildRun(image=None)
-    log: list[str] = []
     started = step_started = clock()
-    image_id = None
-    for chunk in client.api.build(
-        path=str(context),
-        dockerfile=dockerfile,
-        tag=tag,
-        buildargs=buildargs or {},
-        labels=labels or {},
-        rm=True,
-        forcerm=True,
-        nocache=nocache,
-        decode=True,
-    ):
-        if "error" in chunk:
-            detail = chunk.get("errorDetail", {}).get("message") or chunk["error"]
-            raise BuildFailed(f"Building {tag} failed: {detail.strip()}")
-        if "aux" in chunk and "ID" in chunk["aux"]:
-            image_id = chunk["aux"]["ID"]
-        for line in chunk.get("stream", "").splitlines():
-            log.append(line)
-            match = STEP_LINE.match(line)
-            if match:
-                now = clock()
-                if build.steps:
-                    build.steps[-1].seconds = now - step_started
-                step_started = now
-                build.steps.append(Step(int(match.group(1)), match.group(3)))
-            elif line.startswith(USING_CACHE) and build.steps:
-                build.steps[-1].cached = True
+    for line in stream.lines():
+        match = STEP_LINE.match(line)
+        if match:
+            now = clock()
+            if build.steps:
+                build.steps[-1].seconds = now - step_started
+            step_started = now
+            build.steps.append(Step(int(match.group(1)), match.group(3)))
+        elif line.startswith(USING_CACHE) and build.steps:
+            build.steps[-1].cached = True
     ended = clock()
     if build.steps:
         build.steps[-1].seconds = ended - step_started
     build.seconds = ended - started
-    if image_id is None:
-        raise BuildFailed(f"Building {tag} ended without an image ID; last output: {' | '.join(log[-3:])}")
-    build.image = client.images.get(image_id)
+    build.image = stream.image()
     return build
