@@ -52,3 +52,14 @@ def test_claims_are_not_hidden():
 def test_temporary_folder_names_are_normalised():
     assert sanitize("/tmp/wb08-app-k2j4_x9a/run.py") == "/tmp/wb08-app-TMP/run.py"
     assert sanitize("/tmp/wb07-secure-registry-abcd1234") == "/tmp/wb07-secure-registry-TMP"
+
+
+def test_compose_names_built_from_temporary_folders_are_normalised():
+    assert sanitize("wb08-article-vrivmlf0_default") == "wb08-article-TMP_default"
+    assert sanitize("/tmp/workbook-docker-config-u6p0qr2v/config.json") == "/tmp/workbook-docker-config-TMP/config.json"
+
+
+def test_leftover_lines_read_the_same_whatever_an_earlier_run_left():
+    clean = "Nothing left over from an earlier run of 04-container."
+    dirty = "Removed what an earlier run of 04-container left behind: 1 container, 1 image."
+    assert sanitize(clean) == sanitize(dirty) == "Leftovers of an earlier run of 04-container: checked."
