@@ -32,7 +32,8 @@ SUBSTITUTES = ROOT / "docker" / "substitutes"
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 SUBSTITUTE_LABEL = "org.workbook.substitute"
 RECIPE_LABEL = "org.workbook.recipe"
-DEBIAN_SUITE = "bookworm"
+DEBIAN_SUITE = "trixie"
+DEBIAN_MIRROR = "deb http://deb.debian.org/debian trixie main"
 
 
 @dataclass(frozen=True)
@@ -55,23 +56,23 @@ BASE_IMAGES: tuple[BaseImage, ...] = (
     BaseImage(
         "python",
         "PYTHON_IMAGE",
-        "python:3.12-slim",
-        "workbook-substitute/python:3.11-slim",
-        "Debian 12's Python 3.11 with pip allowed, `python` on PATH, host CA trusted",
+        "python:3.13-slim",
+        "workbook-substitute/python:3.13-slim",
+        "Debian 13's Python 3.13 (as in python:3.13-slim) with pip allowed, `python` on PATH, host CA trusted",
     ),
     BaseImage(
         "redis",
         "REDIS_IMAGE",
-        "redis:7",
-        "workbook-substitute/redis:7",
-        "Debian 12's redis-server 7.0, protected mode off as in the official image",
+        "redis:8",
+        "workbook-substitute/redis:8",
+        "Debian 13's redis-server 8.0, protected mode off as in the official image",
     ),
     BaseImage(
         "registry",
         "REGISTRY_IMAGE",
-        "registry:2",
-        "workbook-substitute/registry:2",
-        "Debian 12's docker-registry (distribution 2.8), the official config layout",
+        "registry:3",
+        "workbook-substitute/registry:3",
+        "Debian 13's docker-registry: distribution 2.8, not 3; registry:3's config path and entrypoint",
     ),
 )
 
@@ -189,10 +190,8 @@ def mmdebstrap_command(packages: list[str], target: Path) -> list[str]:
         "--dpkgopt=path-exclude=/usr/share/info/*",
         DEBIAN_SUITE,
         str(target),
+        DEBIAN_MIRROR,
     ]
-    host_sources = Path("/etc/apt/sources.list.d/debian.sources")
-    if host_sources.exists():
-        command.append(str(host_sources))
     return command
 
 
