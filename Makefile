@@ -6,7 +6,10 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONPATH := $(CURDIR)
 
 NOTEBOOKS ?= notebooks/
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg --nbval-cell-timeout=900
+# NBVAL_MODE=lax runs every cell (assertions included) but compares only cells marked
+# NBVAL_CHECK_OUTPUT: for engines whose outputs legitimately differ from the stored ones.
+NBVAL_MODE ?= strict
+NBVAL := $(if $(filter lax,$(NBVAL_MODE)),--nbval-lax,--nbval) --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg --nbval-cell-timeout=900
 # JupyterLab refuses root unless told; CI and these machines run as root, a learner usually does not.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
