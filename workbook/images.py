@@ -195,29 +195,45 @@ def mmdebstrap_command(packages: list[str], target: Path) -> list[str]:
     return command
 
 
-def build_substitute(client: docker.DockerClient, base: BaseImage, say: Callable[[str], None] = print) -> None:
-    """Build ``base.substitute`` from Debian packages: mmdebstrap, docker import, docker build."""
+ROOTFS_CACHE = ROOT / ".workbook" / "rootfs"
+
+
+def rootfs_tarball(base: BaseImage, say: Callable[[str], None] = print) -> Path:
+    """The substitute's Debian root filesystem as a tarball, made once per package list.
+
+    It is kept in .workbook/rootfs/, so that the same substitute for the other image
+    store (or after a recipe edit that leaves the packages alone) needs no new mmdebstrap.
+    """
+    packages = debian_packages(base)
+    key = hashlib.sha256(" ".join([DEBIAN_SUITE, *packages]).encode()).hexdigest()[:12]
+    tarball = ROOTFS_CACHE / f"{base.role}-{DEBIAN_SUITE}-{key}.tar"
+    if tarball.exists():
+        return tarball
     if shutil.which("mmdebstrap") is None:
         raise ImageUnavailable(
             f"{base.official} cannot be pulled and mmdebstrap, which builds its substitute, is missing. "
             "Install it (`sudo apt-get install mmdebstrap`) and run `make setup` again, "
             f"or load the official image (`docker load -i …`)."
         )
+    ROOTFS_CACHE.mkdir(parents=True, exist_ok=True)
+    partial = tarball.with_suffix(".partial.tar")
+    say(f"  {base.role}: making a Debian root filesystem with mmdebstrap (about 40 s)…")
+    done = subprocess.run(
+        mmdebstrap_command(packages, partial), capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+    if done.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise ImageUnavailable(f"mmdebstrap could not build the {base.role} substitute: {done.stderr.strip()[-400:]}")
+    os.replace(partial, tarball)
+    return tarball
+
+
+def build_substitute(client: docker.DockerClient, base: BaseImage, say: Callable[[str], None] = print) -> None:
+    """Build ``base.substitute`` from Debian packages: mmdebstrap, docker import, docker build."""
     digest = recipe_digest(base)
     rootfs_tag = f"workbook-substitute/rootfs-{base.role}:{DEBIAN_SUITE}"
     with tempfile.TemporaryDirectory(prefix=f"workbook-{base.role}-") as tmp:
-        tarball = Path(tmp) / "rootfs.tar"
-        say(f"  {base.role}: making a Debian root filesystem with mmdebstrap (about 40 s)…")
-        done = subprocess.run(
-            mmdebstrap_command(debian_packages(base), tarball),
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-        )
-        if done.returncode != 0:
-            raise ImageUnavailable(
-                f"mmdebstrap could not build the {base.role} substitute: {done.stderr.strip()[-400:]}"
-            )
+        tarball = rootfs_tarball(base, say)
         say(f"  {base.role}: docker import, then docker build {base.substitute}")
         with tarball.open("rb") as data:
             client.api.import_image_from_data(data.read(), repository=rootfs_tag.split(":")[0], tag=DEBIAN_SUITE)

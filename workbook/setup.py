@@ -1,10 +1,11 @@
 """`make setup`: a Docker engine that answers, Compose v2, and the base images.
 
 Idempotent and quick when there is nothing to do. Where no engine answers and this is
-Debian/Ubuntu with root, it installs Debian's docker.io and starts dockerd in the
-background (logging to .workbook/dockerd.log); elsewhere it stops with one message
-saying how to start Docker. ``python -m workbook.setup --stop-engine`` stops a dockerd
-that setup started, and only that one.
+Debian/Ubuntu with root, it installs a current Docker Engine and starts dockerd in the
+background (see ``workbook.provision``); elsewhere it stops with one message saying how
+to start Docker. An engine older than Engine 25 (API 1.44) is refused in one line.
+``python -m workbook.setup --stop-engine`` stops a dockerd that setup started, and only
+that one.
 """
 
 from __future__ import annotations
@@ -13,26 +14,19 @@ import argparse
 import importlib.metadata
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from workbook import ROOT
+import docker
+from workbook import ROOT, provision
 from workbook.engine import connect, engine_address, explain_connection_error
 from workbook.errors import EngineUnavailable, WorkbookError
 from workbook.images import BASE_IMAGES, Resolution, resolve, write_env_file
+from workbook.provision import say
 
 STATE = ROOT / ".workbook"
-DOCKERD_PID = STATE / "dockerd.pid"
-DOCKERD_LOG = STATE / "dockerd.log"
 COMPOSE_PLUGIN_DIR = Path("/usr/local/lib/docker/cli-plugins")
-
-
-def say(message: str) -> None:
-    """Setup's progress line."""
-    print(f"setup: {message}", flush=True)
 
 
 def can_install_engine() -> bool:
@@ -45,80 +39,55 @@ def can_install_engine() -> bool:
     )
 
 
-def apt_install(packages: list[str]) -> None:
-    """Install Debian packages non-interactively (apt-get update first)."""
-    say(f"installing Debian packages: {' '.join(packages)}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
-    ):
-        done = subprocess.run(command, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
-        if done.returncode != 0:
-            raise WorkbookError(f"`{' '.join(command)}` failed: {done.stderr.strip()[-300:]}")
-
-
-def engine_answers() -> bool:
-    """True when an engine answers a ping where the client looks."""
+def running_engine() -> tuple[str, str] | None:
+    """(version, API version) of the engine that answers where the client looks, or None."""
     try:
-        connect(timeout=5)
+        server = connect(timeout=5).version()
     except EngineUnavailable:
-        return False
-    return True
+        return None
+    return server.get("Version", "0"), server.get("ApiVersion", "?")
 
 
-def start_dockerd(wait: float = 60.0) -> int:
-    """Start dockerd in the background, wait until it answers, and return its pid."""
-    STATE.mkdir(exist_ok=True)
-    log = DOCKERD_LOG.open("ab")
-    process = subprocess.Popen(
-        ["dockerd"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-    )
-    DOCKERD_PID.write_text(str(process.pid))
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = DOCKERD_LOG.read_text(errors="replace").strip().splitlines()[-3:]
-            raise EngineUnavailable(f"dockerd exited at once ({process.returncode}): {' | '.join(tail)}")
-        if engine_answers():
-            return process.pid
-        time.sleep(0.5)
-    raise EngineUnavailable(f"dockerd started but did not answer within {wait:g} s; see {DOCKERD_LOG}.")
+def store_of(client: docker.DockerClient) -> str:
+    """'containerd' when the engine uses the containerd image store, else 'classic'."""
+    status = client.info().get("DriverStatus") or []
+    return "containerd" if ["driver-type", "io.containerd.snapshotter.v1"] in status else "classic"
 
 
 def ensure_engine() -> str:
-    """Make sure an engine answers; return a line saying what was found or done."""
-    if engine_answers():
-        return f"found a running engine at {engine_address()}"
+    """Make sure a supported engine answers; return a line saying what was found or done.
+
+    An engine the user runs is used as it is (or refused in one line when too old). A
+    dockerd that a workbook setup started is replaced when it is too old or runs another
+    image store than WORKBOOK_IMAGE_STORE asks for.
+    """
+    store = provision.wanted_store()
+    found = running_engine()
+    ours = provision.setup_started_dockerd()
+    did = []
+    if found is not None:
+        version, api = found
+        too_old = provision.major_version(version) < provision.MIN_ENGINE_MAJOR
+        other_store = ours is not None and store_of(connect()) != store
+        if ours is None or not (too_old or other_store):
+            provision.refuse_if_too_old(version, api, engine_address())
+            return f"found Docker Engine {version} (API {api}) at {engine_address()}, {store_of(connect())} image store"
+        why = f"Engine {version} is older than {provision.MIN_ENGINE_MAJOR}" if too_old else f"{store} store asked for"
+        did.append(f"{provision.stop_process(ours)} ({why})")
     if not can_install_engine():
         raise EngineUnavailable(explain_connection_error(ConnectionError("no answer")))
-    did = []
-    if shutil.which("dockerd") is None:
-        apt_install(["docker.io"])
-        did.append("installed Debian's docker.io")
-    pid = start_dockerd()
-    did.append(f"started dockerd (pid {pid}, log {DOCKERD_LOG.relative_to(ROOT)})")
+    if not provision.engine_installed():
+        did.append(provision.install_engine())
+    did.extend(provision.ensure_cli_plugins())
+    pid = provision.start_dockerd(lambda: running_engine() is not None, store)
+    version, api = running_engine() or ("?", "?")
+    did.append(f"started dockerd {version} (pid {pid}, {store} image store, log {provision.DOCKERD_LOG})")
     return "; ".join(did)
 
 
 def stop_engine() -> str:
-    """Stop the dockerd that setup started (recorded in .workbook/dockerd.pid), if any."""
-    if not DOCKERD_PID.exists():
-        return "no dockerd was started by setup"
-    pid = int(DOCKERD_PID.read_text().strip() or 0)
-    DOCKERD_PID.unlink()
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return f"dockerd (pid {pid}) had already stopped"
-    for _ in range(300):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return f"stopped dockerd (pid {pid})"
-        time.sleep(0.1)
-    os.kill(pid, signal.SIGKILL)
-    return f"killed dockerd (pid {pid}) after 30 s"
+    """Stop the dockerd that a workbook setup started, if any (never another one)."""
+    return provision.stop_setup_dockerd()
 
 
 def compose_version() -> str | None:
@@ -196,7 +165,7 @@ def ensure_compose() -> str:
 def ensure_mmdebstrap() -> None:
     """Install mmdebstrap (it builds the substitutes) where it is missing and apt may be used."""
     if shutil.which("mmdebstrap") is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        apt_install(["mmdebstrap"])
+        provision.apt_install(["mmdebstrap"])
 
 
 def ensure_images(offline: bool) -> list[Resolution]:
