@@ -8,9 +8,9 @@ On Debian/Ubuntu as root, with no engine answering, setup installs one:
 - elsewhere (Debian 12 ships 20.10), the newest engine Debian ships, from its unstable
   suite: apt fetches and verifies ``docker.io``, ``docker-buildx`` and ``containerd``
   with a private configuration (the host's package lists and installed packages are not
-  touched) and they are unpacked into ``/opt/workbook-engine``. The host's own ``runc``
-  and ``iptables`` are installed from its own suite (the unstable ``runc`` needs a newer
-  glibc).
+  touched) and they are unpacked into ``/opt/workbook-engine``. The host's own ``runc``,
+  ``iptables`` and ``tini`` are installed from its own suite (the unstable builds need a
+  newer glibc).
 
 The daemon runs with its configuration in one file (``daemon.json``, which notebook 05
 shows) and with Engine 29's API floor (``DOCKER_MIN_API_VERSION=1.44``). Its image store
@@ -49,8 +49,8 @@ CLI_PLUGINS = Path("/usr/local/lib/docker/cli-plugins")
 UNSTABLE_SOURCE = (
     "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian unstable main"
 )
-ENGINE_PACKAGES = ("docker.io", "docker-buildx", "containerd", "docker-cli", "tini")
-HOST_PACKAGES = ("runc", "iptables")
+ENGINE_PACKAGES = ("docker.io", "docker-buildx", "containerd", "docker-cli")
+HOST_PACKAGES = ("runc", "iptables", "tini")  # the unstable builds of these need glibc 2.38
 STORES = ("containerd", "classic")
 
 UPGRADE_HINT = (
@@ -239,6 +239,9 @@ def install_private_engine(prefix: Path = PREFIX) -> str:
         for sub in ("bin", "sbin"):
             shutil.copytree(unpacked / "usr" / sub, partial / sub, symlinks=True)
         shutil.copytree(unpacked / "usr/libexec/docker/cli-plugins", partial / "cli-plugins", symlinks=True)
+        docker_init = partial / "bin" / "docker-init"  # `docker run --init`: the host's static tini
+        docker_init.unlink(missing_ok=True)
+        docker_init.symlink_to("/usr/bin/tini-static")
         (partial / "versions.json").write_text(json.dumps(versions, indent=2) + "\n")
         shutil.rmtree(prefix, ignore_errors=True)
         os.replace(partial, prefix)
