@@ -36,8 +36,10 @@ lab: setup
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser $(ROOT_FLAG) --notebook-dir=. notebooks/00-setup.ipynb
 
 test: setup
+	@$(PY) -m workbook.leftovers snapshot
 	$(VENV)/bin/pytest -p no:cacheprovider tests app $(NBVAL) $(NOTEBOOKS)
 	@$(PY) -m workbook.tree_check
+	@$(PY) -m workbook.leftovers check
 
 test-unit: venv
 	$(VENV)/bin/pytest -p no:cacheprovider tests app

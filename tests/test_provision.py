@@ -139,6 +139,11 @@ def test_setup_stops_in_seconds_with_one_line_on_a_too_old_engine(tmp_path, monk
     server = UnixHTTPServer(str(socket_path), OldEngine)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("DOCKER_HOST", f"unix://{socket_path}")
+
+    def must_not_stop(pid, *args, **kwargs):
+        raise AssertionError(f"setup tried to stop pid {pid}: an engine it started is not the one at DOCKER_HOST")
+
+    monkeypatch.setattr(provision, "stop_process", must_not_stop)
     started = time.monotonic()
     try:
         assert setup.main([]) == 2

@@ -63,7 +63,8 @@ def ensure_engine() -> str:
     """
     store = provision.wanted_store()
     found = running_engine()
-    ours = provision.setup_started_dockerd()
+    # Only the local default engine can be one that setup started; DOCKER_HOST means another.
+    ours = provision.setup_started_dockerd() if can_install_engine() else None
     did = []
     if found is not None:
         version, api = found
