@@ -34,3 +34,12 @@ def test_other_errors_keep_their_traceback(shell, capsys):
     result = shell.run_cell("raise KeyError('x')")
     assert not result.success
     assert "KeyError" in capsys.readouterr().out
+
+
+def test_importing_the_package_changes_nothing():
+    import subprocess
+    import sys
+
+    code = "import os; before = os.environ['PATH']; import workbook; print(os.environ['PATH'] == before)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip() == "True", done.stderr

@@ -27,7 +27,7 @@ LABEL = "org.workbook.notebook"
 """Every container, network, volume and image a notebook makes carries this label."""
 
 
-def _put_venv_on_path() -> None:
+def put_venv_on_path() -> None:
     """Let ``!hadolint`` and friends resolve to the virtualenv's tools in a notebook."""
     venv_bin = str(Path(sys.prefix) / "bin")
     parts = os.environ.get("PATH", "").split(os.pathsep)
@@ -59,9 +59,6 @@ def install_notebook_errors() -> bool:
     return True
 
 
-_put_venv_on_path()
-install_notebook_errors()
-
 from workbook.notebook import Notebook  # noqa: E402  (needs LABEL and ROOT above)
 
 __all__ = [
@@ -75,4 +72,5 @@ __all__ = [
     "ServiceNotReady",
     "WorkbookError",
     "install_notebook_errors",
+    "put_venv_on_path",
 ]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import docker
-from workbook import LABEL, ROOT
+from workbook import LABEL, ROOT, install_notebook_errors, put_venv_on_path
 from workbook.cleanup import Removed, labelled_objects, make_temp_dir, record_process, remove_labelled
 from workbook.cli import clean_output
 from workbook.engine import connect, engine_address
@@ -44,6 +44,10 @@ class Notebook:
     """
 
     def __init__(self, name: str, client: docker.DockerClient | None = None, quiet: bool = False) -> None:
+        # What a notebook needs and importing the package must not do: the venv's tools
+        # (`!hadolint`) on PATH, and WorkbookError shown as one line.
+        put_venv_on_path()
+        install_notebook_errors()
         self.name = name
         self.client = client or connect()
         self.labels = {LABEL: name}
