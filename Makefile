@@ -23,6 +23,7 @@ help:
 
 # The virtualenv is rebuilt only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt app/requirements.txt
+	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "The workbook needs Python 3.10 or later; python3 is " + sys.version.split()[0] + ". Install a newer Python (python.org, Homebrew, or your distribution) and run make again.")'
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
