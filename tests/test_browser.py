@@ -74,7 +74,15 @@ def test_book_page_shows_title(site, notebook):
     dom = browser.render(page.as_uri(), budget_ms=5000)
     title = browser.notebook_title(notebook)
     assert title in browser.headings(dom), f"{page.name}: no heading '{title}'"
-    assert 'id="search-input"' in dom or "search" in dom.lower(), "the page has no search box"
+    links = browser.headings(dom, "a")
+    unlisted = [browser.notebook_title(p) for p in NOTEBOOKS if browser.notebook_title(p) not in links]
+    assert not unlisted, f"{page.name}: the navigation does not list {unlisted} (rebuild: make html)"
+
+
+def test_book_search_finds_a_notebook(site):
+    registry = next(p for p in NOTEBOOKS if p.stem.endswith("-registry"))
+    dom = browser.render((site / "search.html").as_uri() + "?q=registry", budget_ms=10000)
+    assert browser.notebook_title(registry) in browser.headings(dom, "a"), "search found no registry page"
 
 
 @pytest.fixture
