@@ -20,6 +20,7 @@ help:
 	@echo "make test   set up, then run the unit tests and every notebook under nbval"
 	@echo "make lint   ruff over workbook/, tests/ and app/"
 	@echo "make refresh NB=notebooks/01-flask-app.ipynb   re-execute one notebook and store its outputs"
+	@echo "make lab-settings   turn JupyterLab's news and update checks off (make lab and make test do it)"
 	@echo "make html   build the static book (stored outputs, no Docker) into book/_build/html"
 	@echo "make student   write the student edition (solutions removed) into student/"
 	@echo "make hide-solutions   collapse the solution cells of notebooks/ in JupyterLab (edits them)"
