@@ -13,13 +13,17 @@ NBVAL := $(if $(filter lax,$(NBVAL_MODE)),--nbval-lax,--nbval) --nbval-current-e
 # JupyterLab refuses root unless told; CI and these machines run as root, a learner usually does not.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup venv lab test test-notebooks test-unit lint refresh stop-engine help
+.PHONY: setup venv lab lab-settings test test-notebooks test-unit lint refresh stop-engine html student hide-solutions help
 
 help:
 	@echo "make lab    set up, then open the workbook in JupyterLab (http://127.0.0.1:8888)"
 	@echo "make test   set up, then run the unit tests and every notebook under nbval"
 	@echo "make lint   ruff over workbook/, tests/ and app/"
 	@echo "make refresh NB=notebooks/01-flask-app.ipynb   re-execute one notebook and store its outputs"
+	@echo "make lab-settings   turn JupyterLab's news and update checks off (make lab and make test do it)"
+	@echo "make html   build the static book (stored outputs, no Docker) into book/_build/html"
+	@echo "make student   write the student edition (solutions removed) into student/"
+	@echo "make hide-solutions   collapse the solution cells of notebooks/ in JupyterLab (edits them)"
 
 # The virtualenv is rebuilt only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt app/requirements.txt
@@ -33,16 +37,24 @@ venv: $(VENV)/.installed
 setup: venv
 	@$(PY) -m workbook.setup
 
-lab: setup
+# JupyterLab's news and update checks off (a pop-up for a learner, a request to the internet):
+# a settings override in the virtualenv, the place JupyterLab documents for it.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): workbook/lab-overrides.json $(VENV)/.installed
+	@mkdir -p $(dir $@) && cp $< $@
+
+lab-settings: $(LAB_OVERRIDES)
+
+lab: setup lab-settings
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser $(ROOT_FLAG) --notebook-dir=. notebooks/00-setup.ipynb
 
-test: setup
+test: setup lab-settings html
 	@$(PY) -m workbook.leftovers snapshot
 	$(VENV)/bin/pytest -p no:cacheprovider tests app $(NBVAL) $(NOTEBOOKS)
 	@$(PY) -m workbook.tree_check
 	@$(PY) -m workbook.leftovers check
 
-test-unit: venv
+test-unit: venv lab-settings
 	$(VENV)/bin/pytest -p no:cacheprovider tests app
 
 test-notebooks: setup
@@ -57,3 +69,29 @@ refresh: setup
 
 stop-engine: venv
 	@$(PY) -m workbook.setup --stop-engine
+
+# The static book: Jupyter Book 1.x in its own virtualenv (.venv-book, rebuilt from scratch
+# when requirements-book.txt changes), notebooks not executed, nothing downloaded at build time.
+BOOK_VENV := .venv-book
+$(BOOK_VENV)/.installed: requirements-book.txt
+	@rm -rf $(BOOK_VENV) && python3 -m venv $(BOOK_VENV)
+	@echo "installing Jupyter Book into $(BOOK_VENV) (once)"
+	@$(BOOK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-book.txt
+	@touch $@
+
+# Incremental (a few seconds) unless the list of notebooks changed: then every page is
+# rewritten, so each page's navigation lists the new notebook too. The log: book/_build/build.log.
+BOOK_NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+html: $(BOOK_VENV)/.installed
+	@mkdir -p book/_build
+	@all=; [ "$$(cat book/_build/notebooks.txt 2>/dev/null)" = "$(BOOK_NOTEBOOKS)" ] || all=--all; \
+	 $(BOOK_VENV)/bin/jupyter-book build $$all book/ >book/_build/build.log 2>&1 || { cat book/_build/build.log; exit 1; }
+	@echo "$(BOOK_NOTEBOOKS)" >book/_build/notebooks.txt
+	@grep -a -E "WARNING|ERROR" book/_build/build.log || true
+	@echo "book: file://$(CURDIR)/book/_build/html/index.html"
+
+student: venv
+	@$(PY) -m workbook.editions student --out student
+
+hide-solutions: venv
+	@$(PY) -m workbook.editions hide-solutions
