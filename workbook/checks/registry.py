@@ -50,15 +50,23 @@ def check_credentials(registry: Registry, user: str, password: str) -> bool:
 
 
 def check_deleted(registry: Registry, repository: str, tag: str) -> bool:
-    """``repository:tag`` is gone from the registry and garbage collection left nothing to collect."""
+    """``repository:tag`` was pushed, is gone now, and garbage collection left nothing to collect.
+
+    The registry keeps a repository's folder (and lists it in ``_catalog``) after its
+    manifests are deleted, so a repository that is not there was never pushed.
+    """
+    require(
+        repository in registry.catalog(),
+        f"The registry never had {repository}: push {registry.host}/{repository}:{tag} (exercise 1), then delete it.",
+    )
     try:
         tags = registry.tags(repository)
     except RegistryError:
-        tags = []  # the repository itself is unknown: also deleted
-    require(tag not in tags, f"{repository} still has the tag {tag!r}. DELETE its manifest by digest.")
+        tags = []  # no tag left: 2.8 answers 404 NAME_UNKNOWN for a repository without tags
+    require(tag not in tags, f"{repository} still has the tag {tag!r}: DELETE its manifest by digest.")
     require(
         not registry.has_manifest(repository, tag),
-        f"{repository}:{tag} still answers. DELETE /v2/{repository}/manifests/<digest>.",
+        f"{repository}:{tag} still answers: DELETE /v2/{repository}/manifests/<digest>.",
     )
     try:
         pending = registry.garbage_collect(dry_run=True)
@@ -66,6 +74,6 @@ def check_deleted(registry: Registry, repository: str, tag: str) -> bool:
         raise RegistryError(f"Could not ask the garbage collector: {error}") from None
     require(
         not pending,
-        f"{len(pending)} blobs are unused but still on disk: run `registry garbage-collect` in the registry.",
+        f"{len(pending)} unused blobs are still on disk: run `registry garbage-collect` in the registry.",
     )
     return passed(f"{repository}:{tag} is deleted and no unused blob is left on the registry's volume.")
