@@ -366,6 +366,14 @@ class Registry:
         found |= {layer["digest"] for layer in top.body.get("layers", [])}
         return found
 
+    def all_layers(self, repository: str, reference: str) -> list[str]:
+        """The layer digests of a manifest, or of every manifest an index lists (attestations too)."""
+        top = self.manifest(repository, reference)
+        layers = [layer["digest"] for layer in top.body.get("layers", [])]
+        for entry in top.body.get("manifests", []):
+            layers += self.all_layers(repository, entry["digest"])
+        return layers
+
     def child_manifests(self, repository: str, reference: str) -> list[str]:
         """The digests of the manifests an index lists ([] for a plain image manifest)."""
         return [entry["digest"] for entry in self.manifest(repository, reference).body.get("manifests", [])]
@@ -576,7 +584,8 @@ class PushResult:
         )
 
 
-FINAL_STATUSES = ("Pushed", "Layer already exists")
+FINAL_STATUSES = ("Pushed", "Layer already exists", "Already exists")
+"""How a layer's push ends; the containerd store says 'Already exists' for an attestation's layer."""
 DIGEST_LINE = re.compile(r"^(\S+): digest: (sha256:[0-9a-f]{64}) size: \d+$")
 """The daemon's last line of a push; the classic store also sends the digest as ``aux``."""
 
@@ -621,7 +630,7 @@ def push(
             raise PushFailed(explain_push_error(detail.strip(), repository))
         status = chunk.get("status", "")
         layer = chunk.get("id")
-        if layer and status == "Preparing" and layer not in preparing:
+        if layer and status in ("Preparing", "Waiting") and layer not in preparing:
             preparing.append(layer)
         elif layer and (status in FINAL_STATUSES or status.startswith("Mounted from")):
             if layer not in result.layers:
@@ -657,7 +666,7 @@ def summarize_cli_push(output: str | list[str]) -> PushResult:
     for line in lines:
         if line.startswith("The push refers to repository ["):
             result.repository = line.split("[", 1)[1].rstrip("]")
-        match = re.match(r"^([0-9a-f]{12}): (Pushed|Layer already exists|Mounted from .*)$", line)
+        match = re.match(r"^([0-9a-f]{12}): (Pushed|Layer already exists|Already exists|Mounted from .*)$", line)
         if match:
             result.layers[match.group(1)] = "Mounted" if match.group(2).startswith("Mounted") else match.group(2)
         match = DIGEST_LINE.match(line)
