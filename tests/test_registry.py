@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 
@@ -9,6 +10,7 @@ import pytest
 
 from workbook import LABEL, registry
 from workbook.checks import registry as checks
+from workbook.docker_config import TempDockerConfig
 from workbook.errors import CheckFailed
 from workbook.ports import any_free_port
 
@@ -263,6 +265,14 @@ def test_real_registry_api_and_checks(auth_registry):
     assert auth_registry.garbage_collect(dry_run=True) == []
     assert not auth_registry.has_manifest("nothing/here", "1.0")
     assert checks.check_credentials(auth_registry, "u", "pw")
+    config = TempDockerConfig()
+    try:
+        config.write({"auths": {auth_registry.host: {"auth": base64.b64encode(b"u:pw").decode()}}})
+        assert checks.check_credentials(auth_registry, "u", "pw", config)
+        with pytest.raises(CheckFailed, match="not the user stored"):
+            checks.check_credentials(auth_registry, "someone", "pw", config)
+    finally:
+        config.remove()
     with pytest.raises(CheckFailed, match="refused"):
         checks.check_credentials(auth_registry, "u", "wrong")
     with pytest.raises(CheckFailed, match="no repository"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bcrypt
 import docker.errors
@@ -31,6 +33,9 @@ import requests
 import docker
 from workbook.cleanup import track_path
 from workbook.errors import ServiceNotReady, WorkbookError
+
+if TYPE_CHECKING:
+    from workbook.docker_config import TempDockerConfig
 
 MANIFEST_TYPES = (
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -737,6 +742,31 @@ elif action == "list":
     print(json.dumps({url: entry["Username"] for url, entry in data.items()}))
 vault.write_text(json.dumps(data))
 '''
+
+
+def login_unknown_user(notebook: str, htpasswd: Path, host: str) -> TempDockerConfig:
+    """Add a random user and password to ``htpasswd`` and ``docker login`` them into a fresh DOCKER_CONFIG.
+
+    The password is returned nowhere: only that folder's ``config.json`` holds it (base64),
+    which is what exercise 2 asks the learner to read. The registry re-reads its htpasswd
+    file when the file changes. Raises RegistryError when the login fails.
+    """
+    from workbook.docker_config import TempDockerConfig
+
+    user, password = f"learner-{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    with Path(htpasswd).open("a") as file:
+        file.write(htpasswd_line(user, password) + "\n")
+    config = TempDockerConfig(notebook)
+    done = subprocess.run(
+        ["docker", "login", "-u", user, "--password-stdin", host],
+        input=password,
+        env={**os.environ, **config.env},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RegistryError(f"docker login {host} as a new user failed: {(done.stderr or done.stdout).strip()}")
+    return config
 
 
 def write_credential_helper(folder: Path, name: str = "workbook") -> Path:

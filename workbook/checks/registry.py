@@ -7,6 +7,7 @@ import requests
 
 import docker
 from workbook.checks import passed, require
+from workbook.docker_config import TempDockerConfig
 from workbook.registry import Registry, RegistryError
 
 
@@ -35,9 +36,21 @@ def check_pushed(registry: Registry, repository: str, tag: str, client: docker.D
     return passed(f"{registry.host}/{repository}:{tag} is in the registry, digest {digest}, same as the local image.")
 
 
-def check_credentials(registry: Registry, user: str, password: str) -> bool:
-    """``user``/``password`` really authenticate at the registry (GET /v2/ answers 200)."""
+def check_credentials(registry: Registry, user: str, password: str, config: TempDockerConfig | None = None) -> bool:
+    """``user``/``password`` authenticate at the registry, and are the login stored in ``config``.
+
+    With ``config`` (the exercise's temporary DOCKER_CONFIG, whose random user and password
+    appear nowhere else), passing proves that its config.json was read and decoded.
+    """
     require(bool(user) and bool(password), "found_user and found_password must both be non-empty strings.")
+    if config is not None:
+        stored = config.stored_credentials(registry.host)
+        require(stored is not None, f"{config.config_file} has no login for {registry.host}; run the cell above again.")
+        require(
+            user == stored[0],
+            f"{user!r} is not the user stored in {config.config_file}: "
+            "decode its 'auth' value (base64 of user:password).",
+        )
     answer = registry.request("GET", "/v2/", auth=(user, password))
     require(
         answer.status_code == 200,
@@ -46,7 +59,7 @@ def check_credentials(registry: Registry, user: str, password: str) -> bool:
     )
     anonymous = registry.request("GET", "/v2/", auth=None)
     require(anonymous.status_code == 401, "The registry lets anyone in; this check needs the authenticated one.")
-    return passed(f"{user!r} and the password you decoded log in to {registry.host} (anonymous: 401).")
+    return passed(f"the user and password you decoded from config.json log in to {registry.host} (anonymous: 401).")
 
 
 def check_deleted(registry: Registry, repository: str, tag: str) -> bool:
