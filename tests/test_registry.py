@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 
@@ -9,6 +10,7 @@ import pytest
 
 from workbook import LABEL, registry
 from workbook.checks import registry as checks
+from workbook.docker_config import TempDockerConfig
 from workbook.errors import CheckFailed
 from workbook.ports import any_free_port
 
@@ -117,6 +119,16 @@ def test_push_without_digest_is_an_error():
         registry.push(FakeClient([{"status": "x"}]), "127.0.0.1:5001/app", "1.0", progress=None)
 
 
+def test_push_takes_the_digest_from_the_status_line_without_aux():
+    chunks = [
+        {"status": "Preparing", "id": "aaaaaaaaaaaa"},
+        {"status": "Pushed", "id": "aaaaaaaaaaaa"},
+        {"status": f"1.0: digest: {DIGEST} size: 856"},
+    ]  # what the containerd image store sends: no aux chunk with the digest
+    result = registry.push(FakeClient(chunks), "127.0.0.1:5000/app", "1.0", progress=None)
+    assert result.digest == DIGEST and result.counts() == {"Pushed": 1}
+
+
 def test_explain_push_error_names_the_fix():
     assert "certs.d/10.0.0.2:5000/ca.crt" in registry.explain_push_error("x509: unknown authority", "10.0.0.2:5000/a")
     assert "Is the registry running" in registry.explain_push_error("connection refused", "127.0.0.1:1/a")
@@ -150,6 +162,33 @@ def test_summarize_cli_push():
     result = registry.summarize_cli_push(output)
     assert result.repository == "127.0.0.1:5001/flask-app" and result.tag == "1.0" and result.digest == DIGEST
     assert result.counts() == {"Mounted": 1, "Pushed": 1}
+    assert registry.summarize_cli_push(output.splitlines()).digest == DIGEST
+    assert result.report().splitlines() == [
+        "The push refers to repository [127.0.0.1:5001/flask-app]",
+        "  2 layers: 1 Mounted, 1 Pushed",
+        f"1.0: digest: {DIGEST}",
+    ]
+
+
+def test_summarize_cli_push_without_digest_raises_the_daemons_words():
+    output = ["The push refers to repository [127.0.0.1:5001/flask-app]", "no basic auth credentials"]
+    with pytest.raises(registry.PushFailed, match="no basic auth credentials.*docker login 127.0.0.1:5001"):
+        registry.summarize_cli_push(output)
+
+
+def test_image_store_from_driver_status():
+    containerd = FakeClient(info={"DriverStatus": [["driver-type", "io.containerd.snapshotter.v1"]]})
+    classic = FakeClient(info={"Driver": "overlay2", "DriverStatus": [["Backing Filesystem", "extfs"]]})
+    assert registry.image_store(containerd) == "containerd"
+    assert registry.image_store(classic) == "classic"
+    assert registry.image_store(FakeClient(info={})) == "classic"
+
+
+def test_distribution_version():
+    assert registry.distribution_version("registry github.com/docker/distribution 2.8.3+ds1") == (2, 8, 3)
+    assert registry.distribution_version("registry github.com/distribution/distribution/v3 v3.0.0") == (3, 0, 0)
+    with pytest.raises(registry.RegistryError):
+        registry.distribution_version("registry")
 
 
 # --- the daemon's view ---------------------------------------------------------------------
@@ -173,6 +212,16 @@ def test_docker_desktop_cannot_use_local_certs_d(monkeypatch):
     monkeypatch.delenv("DOCKER_HOST", raising=False)
     ok, why = registry.engine_is_local_and_root(FakeClient(info={"OperatingSystem": "Docker Desktop"}))
     assert not ok and "Docker Desktop" in why
+
+
+def test_non_root_gets_one_line_about_certs_d(monkeypatch):
+    import socket
+
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.setattr(registry.os, "geteuid", lambda: 1000)
+    ok, line = registry.certs_d_answer(FakeClient(info={"Name": socket.gethostname()}), "10.0.0.2:5000")
+    assert not ok and "\n" not in line
+    assert "needs root" in line and "/etc/docker/certs.d/10.0.0.2:5000/ca.crt" in line and "Login Succeeded" in line
 
 
 # --- a real registry on the engine -----------------------------------------------------------
@@ -216,11 +265,20 @@ def test_real_registry_api_and_checks(auth_registry):
     assert auth_registry.garbage_collect(dry_run=True) == []
     assert not auth_registry.has_manifest("nothing/here", "1.0")
     assert checks.check_credentials(auth_registry, "u", "pw")
+    config = TempDockerConfig()
+    try:
+        config.write({"auths": {auth_registry.host: {"auth": base64.b64encode(b"u:pw").decode()}}})
+        assert checks.check_credentials(auth_registry, "u", "pw", config)
+        with pytest.raises(CheckFailed, match="not the user stored"):
+            checks.check_credentials(auth_registry, "someone", "pw", config)
+    finally:
+        config.remove()
     with pytest.raises(CheckFailed, match="refused"):
         checks.check_credentials(auth_registry, "u", "wrong")
     with pytest.raises(CheckFailed, match="no repository"):
         checks.check_pushed(auth_registry, "exercise/flask-app", "v1", auth_registry.client)
-    assert checks.check_deleted(auth_registry, "exercise/flask-app", "v1")
+    with pytest.raises(CheckFailed, match="never had exercise/flask-app"):
+        checks.check_deleted(auth_registry, "exercise/flask-app", "v1")  # nothing done: no pass
 
 
 def test_start_registry_needs_a_config(engine, tmp_path):
@@ -251,7 +309,7 @@ def test_network_with_fixed_subnet_allows_a_chosen_ip(engine):
         )
         container.wait(timeout=30)
         assert address in container.logs().decode()
-        container.remove(force=True)
+        container.remove(force=True, v=True)  # the image declares VOLUME /var/lib/registry
     finally:
         network.remove()
 

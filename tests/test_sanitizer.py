@@ -63,3 +63,13 @@ def test_leftover_lines_read_the_same_whatever_an_earlier_run_left():
     clean = "Nothing left over from an earlier run of 04-container."
     dirty = "Removed what an earlier run of 04-container left behind: 1 container, 1 image."
     assert sanitize(clean) == sanitize(dirty) == "Leftovers of an earlier run of 04-container: checked."
+
+
+def test_07_engine_line_and_registry_version_are_normalised():
+    line = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
+    assert sanitize(line) == "Docker engine VERSION answers at unix:///var/run/docker.sock (API N.NN)."
+    assert (
+        sanitize("registry github.com/docker/distribution 2.8.3+ds1") == "registry github.com/docker/distribution 2.8.N"
+    )
+    v3 = "registry github.com/distribution/distribution/v3 v3.0.0"
+    assert sanitize(v3) == "registry github.com/distribution/distribution/v3 v3.0.N"

@@ -1,9 +1,9 @@
 """A private registry on the learner's machine: start it, push to it, read its HTTP API.
 
 The registry is the image ``make setup`` resolved for the role "registry" (the official
-``registry:2`` where it can be pulled, else the Debian-built substitute with the same
-configuration layout). Everything here talks to 127.0.0.1 or to a container the
-notebook created; nothing is sent anywhere else.
+``registry:3`` where it can be pulled, else the Debian-built substitute: distribution 2.8
+with registry:3's layout, config at ``/etc/distribution/config.yml``). Everything here talks
+to 127.0.0.1 or to a container the notebook created; nothing is sent anywhere else.
 
 Host files the notebook makes (registry configuration folders, a temporary
 ``DOCKER_CONFIG``, ``/etc/docker/certs.d/<host:port>/``) are recorded with
@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bcrypt
 import docker.errors
@@ -31,6 +33,9 @@ import requests
 import docker
 from workbook.cleanup import track_path
 from workbook.errors import ServiceNotReady, WorkbookError
+
+if TYPE_CHECKING:
+    from workbook.docker_config import TempDockerConfig
 
 MANIFEST_TYPES = (
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -52,6 +57,12 @@ CONFIG_DIR_IN_CONTAINER = "/etc/workbook-registry"
 
 DATA_DIR = "/var/lib/registry"
 CERTS_D = Path("/etc/docker/certs.d")
+
+CONTAINERD_STORE = ("driver-type", "io.containerd.snapshotter.v1")
+"""The ``DriverStatus`` pair that ``docker info`` shows when images live in containerd's store."""
+
+ATTESTATION = "attestation-manifest"
+"""``vnd.docker.reference.type`` of the manifests BuildKit adds to an index (provenance)."""
 
 
 class RegistryError(WorkbookError):
@@ -195,8 +206,36 @@ def engine_is_local_and_root(client: docker.DockerClient) -> tuple[bool, str]:
     if any("rootless" in option for option in info.get("SecurityOptions", [])):
         return False, "the engine is rootless; it reads ~/.config/docker/certs.d instead"
     if os.geteuid() != 0:
-        return False, "writing /etc/docker/certs.d needs root (sudo)"
+        return False, f"writing {CERTS_D} needs root (sudo), and this runs as uid {os.geteuid()}"
     return True, "the engine runs on this host as root and reads /etc/docker/certs.d"
+
+
+def image_store(client: docker.DockerClient) -> str:
+    """'containerd' when ``docker info`` reports the containerd image store, else 'classic'."""
+    pairs = client.info().get("DriverStatus") or []
+    return "containerd" if any(tuple(pair) == CONTAINERD_STORE for pair in pairs) else "classic"
+
+
+def distribution_version(line: str) -> tuple[int, ...]:
+    """The version in ``registry --version``'s line: ``'… distribution 2.8.3+ds1'`` -> (2, 8, 3)."""
+    match = re.search(r"\bv?(\d+)\.(\d+)(?:\.(\d+))?", line.split()[-1] if line.split() else "")
+    if not match:
+        raise RegistryError(f"No version in the registry's answer: {line!r}")
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def certs_d_answer(client: docker.DockerClient, host_port: str) -> tuple[bool, str]:
+    """Can this process install a CA for ``host_port``? (answer, one line saying why or why not).
+
+    The negative line says what a root user on a Linux host with a local engine does instead.
+    """
+    ok, why = engine_is_local_and_root(client)
+    if ok:
+        return True, why
+    return False, (
+        f"Cannot install the CA here: {why}. As root on a Linux host with a local engine, the file "
+        f"{CERTS_D}/{host_port}/ca.crt makes `docker login {host_port}` answer 'Login Succeeded'."
+    )
 
 
 def insecure_cidrs(client: docker.DockerClient) -> list[str]:
@@ -309,6 +348,50 @@ class Registry:
             size=len(response.content),
         )
 
+    def image_manifest(self, repository: str, reference: str) -> Manifest:
+        """The image manifest behind a tag or digest, following an index to its image entry.
+
+        The containerd image store pushes what BuildKit made: an index holding the image
+        manifest and an attestation manifest. The classic store pushes the image manifest itself.
+        """
+        top = self.manifest(repository, reference)
+        for entry in top.body.get("manifests", []):
+            if (entry.get("annotations") or {}).get("vnd.docker.reference.type") != ATTESTATION:
+                return self.manifest(repository, entry["digest"])
+        return top
+
+    def references(self, repository: str, reference: str) -> set[str]:
+        """Every blob a manifest or index reaches: itself, child manifests, configs, layers."""
+        top = self.manifest(repository, reference)
+        found = {top.digest}
+        for entry in top.body.get("manifests", []):
+            found |= self.references(repository, entry["digest"])
+        if "config" in top.body:
+            found.add(top.body["config"]["digest"])
+        found |= {layer["digest"] for layer in top.body.get("layers", [])}
+        return found
+
+    def all_layers(self, repository: str, reference: str) -> list[str]:
+        """The layer digests of a manifest, or of every manifest an index lists (attestations too)."""
+        top = self.manifest(repository, reference)
+        layers = [layer["digest"] for layer in top.body.get("layers", [])]
+        for entry in top.body.get("manifests", []):
+            layers += self.all_layers(repository, entry["digest"])
+        return layers
+
+    def child_manifests(self, repository: str, reference: str) -> list[str]:
+        """The digests of the manifests an index lists ([] for a plain image manifest)."""
+        return [entry["digest"] for entry in self.manifest(repository, reference).body.get("manifests", [])]
+
+    def delete_with_children(self, repository: str, digest: str) -> list[int]:
+        """DELETE a manifest by digest and, for an index, each manifest it lists; the status codes.
+
+        An index's entries are manifests of the repository in their own right: deleting the
+        index alone leaves them (and every blob they use) in place for the garbage collector.
+        """
+        children = self.child_manifests(repository, digest)
+        return [self.delete_manifest(repository, ref).status_code for ref in [digest, *children]]
+
     def has_manifest(self, repository: str, reference: str) -> bool:
         """``HEAD`` the manifest: True on 200, False on 404."""
         response = self.request("HEAD", f"/v2/{repository}/manifests/{reference}", headers={"Accept": MANIFEST_ACCEPT})
@@ -352,6 +435,19 @@ class Registry:
         return response.json()
 
 
+def describe_manifest_answer(response: requests.Response) -> str:
+    """One line for a manifest answer: status and Content-Type (schemaVersion), or the error code and message."""
+    if response.status_code == 200:
+        body = response.json()
+        return f"200 {response.headers.get('Content-Type', '')} (schemaVersion {body.get('schemaVersion')})"
+    try:
+        error = response.json()["errors"][0]
+        detail = f"{error['code']}: {error['message']}"
+    except (ValueError, KeyError, IndexError, TypeError):
+        detail = response.text.strip()[:200]
+    return f"{response.status_code} {detail}"
+
+
 def wait_for_registry(registry: Registry, timeout: float = 30.0) -> requests.Response:
     """Wait until ``/v2/`` answers (200, or 401 when it wants credentials)."""
     deadline = time.monotonic() + timeout
@@ -370,6 +466,35 @@ def wait_for_registry(registry: Registry, timeout: float = 30.0) -> requests.Res
             raise ServiceNotReady(f"The registry container {registry.container.name} stopped: {logs}")
         time.sleep(0.2)
     raise ServiceNotReady(f"{registry.url}/v2/ did not answer within {timeout:g} s (last: {last}).")
+
+
+def connect_registry(
+    client: docker.DockerClient,
+    name: str,
+    scheme: str = "http",
+    auth: tuple[str, str] | None = None,
+    ca_cert: Path | None = None,
+    timeout: float = 30.0,
+) -> Registry:
+    """The registry container ``name`` (``docker run -p 127.0.0.1:…:5000``), once ``/v2/`` answers.
+
+    The host port is read from the engine, so ``-p 127.0.0.1::5000`` (a port the engine
+    chooses) works as well as a fixed one.
+    """
+    container = client.containers.get(name)
+    deadline = time.monotonic() + timeout
+    while True:
+        container.reload()
+        bindings = (container.ports or {}).get("5000/tcp")
+        if bindings:
+            break
+        if container.status not in ("created", "running") or time.monotonic() > deadline:
+            logs = container.logs(tail=5).decode(errors="replace").strip()
+            raise ServiceNotReady(f"The registry container {name} publishes no port 5000 ({container.status}): {logs}")
+        time.sleep(0.2)
+    registry = Registry(client, container, f"127.0.0.1:{bindings[0]['HostPort']}", scheme, auth, ca_cert)
+    wait_for_registry(registry, timeout)
+    return registry
 
 
 def start_registry(
@@ -457,8 +582,17 @@ class PushResult:
         parts = ", ".join(f"{n} {status}" for status, n in self.counts().items())
         return f"{len(self.layers)} layers: {parts}"
 
+    def report(self) -> str:
+        """The push in three stable lines: repository, what happened to the layers, the digest."""
+        return (
+            f"The push refers to repository [{self.repository}]\n  {self.summary()}\n{self.tag}: digest: {self.digest}"
+        )
 
-FINAL_STATUSES = ("Pushed", "Layer already exists")
+
+FINAL_STATUSES = ("Pushed", "Layer already exists", "Already exists")
+"""How a layer's push ends; the containerd store says 'Already exists' for an attestation's layer."""
+DIGEST_LINE = re.compile(r"^(\S+): digest: (sha256:[0-9a-f]{64}) size: \d+$")
+"""The daemon's last line of a push; the classic store also sends the digest as ``aux``."""
 
 
 def explain_push_error(message: str, repository: str) -> str:
@@ -501,7 +635,7 @@ def push(
             raise PushFailed(explain_push_error(detail.strip(), repository))
         status = chunk.get("status", "")
         layer = chunk.get("id")
-        if layer and status == "Preparing" and layer not in preparing:
+        if layer and status in ("Preparing", "Waiting") and layer not in preparing:
             preparing.append(layer)
         elif layer and (status in FINAL_STATUSES or status.startswith("Mounted from")):
             if layer not in result.layers:
@@ -513,6 +647,9 @@ def push(
         aux = chunk.get("aux") or {}
         if "Digest" in aux:
             result.digest = aux["Digest"]
+        pushed = DIGEST_LINE.match(status)
+        if pushed and not result.digest:
+            result.digest = pushed.group(2)  # the containerd image store sends no aux digest here
     if not result.digest:
         raise PushFailed(f"Pushing {repository}:{tag} ended without a digest; is the tag there (`docker images`)?")
     if progress is not None:
@@ -524,18 +661,25 @@ def push(
 # A temporary DOCKER_CONFIG: credentials never land in the user's ~/.docker
 
 
-def summarize_cli_push(output: str) -> PushResult:
-    """Read ``docker push``'s plain output: each layer's last status and the digest line."""
+def summarize_cli_push(output: str | list[str]) -> PushResult:
+    """Read ``docker push``'s plain output (text or lines): each layer's last status and the digest.
+
+    Raises PushFailed with the daemon's words when the output has no digest line.
+    """
+    lines = output.splitlines() if isinstance(output, str) else [str(line) for line in output]
     result = PushResult(repository="", tag="")
-    for line in output.splitlines():
+    for line in lines:
         if line.startswith("The push refers to repository ["):
             result.repository = line.split("[", 1)[1].rstrip("]")
-        match = re.match(r"^([0-9a-f]{12}): (Pushed|Layer already exists|Mounted from .*)$", line)
+        match = re.match(r"^([0-9a-f]{12}): (Pushed|Layer already exists|Already exists|Mounted from .*)$", line)
         if match:
             result.layers[match.group(1)] = "Mounted" if match.group(2).startswith("Mounted") else match.group(2)
-        match = re.match(r"^(\S+): digest: (sha256:[0-9a-f]{64}) size: \d+$", line)
+        match = DIGEST_LINE.match(line)
         if match:
             result.tag, result.digest = match.group(1), match.group(2)
+    if not result.digest:
+        last = next((line.strip() for line in reversed(lines) if line.strip()), "no output")
+        raise PushFailed(explain_push_error(last, result.repository or "the registry"))
     return result
 
 
@@ -598,6 +742,31 @@ elif action == "list":
     print(json.dumps({url: entry["Username"] for url, entry in data.items()}))
 vault.write_text(json.dumps(data))
 '''
+
+
+def login_unknown_user(notebook: str, htpasswd: Path, host: str) -> TempDockerConfig:
+    """Add a random user and password to ``htpasswd`` and ``docker login`` them into a fresh DOCKER_CONFIG.
+
+    The password is returned nowhere: only that folder's ``config.json`` holds it (base64),
+    which is what exercise 2 asks the learner to read. The registry re-reads its htpasswd
+    file when the file changes. Raises RegistryError when the login fails.
+    """
+    from workbook.docker_config import TempDockerConfig
+
+    user, password = f"learner-{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    with Path(htpasswd).open("a") as file:
+        file.write(htpasswd_line(user, password) + "\n")
+    config = TempDockerConfig(notebook)
+    done = subprocess.run(
+        ["docker", "login", "-u", user, "--password-stdin", host],
+        input=password,
+        env={**os.environ, **config.env},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RegistryError(f"docker login {host} as a new user failed: {(done.stderr or done.stdout).strip()}")
+    return config
 
 
 def write_credential_helper(folder: Path, name: str = "workbook") -> Path:

@@ -7,6 +7,7 @@ import requests
 
 import docker
 from workbook.checks import passed, require
+from workbook.docker_config import TempDockerConfig
 from workbook.registry import Registry, RegistryError
 
 
@@ -35,9 +36,21 @@ def check_pushed(registry: Registry, repository: str, tag: str, client: docker.D
     return passed(f"{registry.host}/{repository}:{tag} is in the registry, digest {digest}, same as the local image.")
 
 
-def check_credentials(registry: Registry, user: str, password: str) -> bool:
-    """``user``/``password`` really authenticate at the registry (GET /v2/ answers 200)."""
+def check_credentials(registry: Registry, user: str, password: str, config: TempDockerConfig | None = None) -> bool:
+    """``user``/``password`` authenticate at the registry, and are the login stored in ``config``.
+
+    With ``config`` (the exercise's temporary DOCKER_CONFIG, whose random user and password
+    appear nowhere else), passing proves that its config.json was read and decoded.
+    """
     require(bool(user) and bool(password), "found_user and found_password must both be non-empty strings.")
+    if config is not None:
+        stored = config.stored_credentials(registry.host)
+        require(stored is not None, f"{config.config_file} has no login for {registry.host}; run the cell above again.")
+        require(
+            user == stored[0],
+            f"{user!r} is not the user stored in {config.config_file}: "
+            "decode its 'auth' value (base64 of user:password).",
+        )
     answer = registry.request("GET", "/v2/", auth=(user, password))
     require(
         answer.status_code == 200,
@@ -46,19 +59,27 @@ def check_credentials(registry: Registry, user: str, password: str) -> bool:
     )
     anonymous = registry.request("GET", "/v2/", auth=None)
     require(anonymous.status_code == 401, "The registry lets anyone in; this check needs the authenticated one.")
-    return passed(f"{user!r} and the password you decoded log in to {registry.host} (anonymous: 401).")
+    return passed(f"the user and password you decoded from config.json log in to {registry.host} (anonymous: 401).")
 
 
 def check_deleted(registry: Registry, repository: str, tag: str) -> bool:
-    """``repository:tag`` is gone from the registry and garbage collection left nothing to collect."""
+    """``repository:tag`` was pushed, is gone now, and garbage collection left nothing to collect.
+
+    The registry keeps a repository's folder (and lists it in ``_catalog``) after its
+    manifests are deleted, so a repository that is not there was never pushed.
+    """
+    require(
+        repository in registry.catalog(),
+        f"The registry never had {repository}: push {registry.host}/{repository}:{tag} (exercise 1), then delete it.",
+    )
     try:
         tags = registry.tags(repository)
     except RegistryError:
-        tags = []  # the repository itself is unknown: also deleted
-    require(tag not in tags, f"{repository} still has the tag {tag!r}. DELETE its manifest by digest.")
+        tags = []  # no tag left: 2.8 answers 404 NAME_UNKNOWN for a repository without tags
+    require(tag not in tags, f"{repository} still has the tag {tag!r}: DELETE its manifest by digest.")
     require(
         not registry.has_manifest(repository, tag),
-        f"{repository}:{tag} still answers. DELETE /v2/{repository}/manifests/<digest>.",
+        f"{repository}:{tag} still answers: DELETE /v2/{repository}/manifests/<digest>.",
     )
     try:
         pending = registry.garbage_collect(dry_run=True)
@@ -66,6 +87,6 @@ def check_deleted(registry: Registry, repository: str, tag: str) -> bool:
         raise RegistryError(f"Could not ask the garbage collector: {error}") from None
     require(
         not pending,
-        f"{len(pending)} blobs are unused but still on disk: run `registry garbage-collect` in the registry.",
+        f"{len(pending)} unused blobs are still on disk: run `registry garbage-collect` in the registry.",
     )
     return passed(f"{repository}:{tag} is deleted and no unused blob is left on the registry's volume.")
