@@ -63,3 +63,18 @@ def test_leftover_lines_read_the_same_whatever_an_earlier_run_left():
     clean = "Nothing left over from an earlier run of 04-container."
     dirty = "Removed what an earlier run of 04-container left behind: 1 container, 1 image."
     assert sanitize(clean) == sanitize(dirty) == "Leftovers of an earlier run of 04-container: checked."
+
+
+def test_05_06_engine_build_suffixes_are_normalised():
+    assert sanitize("Engine 28.5.2+dfsg4 REST API") == "Engine 28.5.2 REST API"
+    assert sanitize("Server: Docker/28.5.2+dfsg4 (linux)") == "Server: Docker/28.5.2 (linux)"
+    assert sanitize("containerd 2.1.9+unknown container lifecycle") == "containerd 2.1.9 container lifecycle"
+    assert sanitize("runc 1.1.5+ds1 starts") == "runc 1.1.5 starts"
+    assert sanitize("client 28.2.2 speaks up to API 1.50") == "client 28.2.2 speaks up to API 1.50"
+
+
+def test_05_proc_pids_and_snapshot_numbers_are_normalised():
+    assert sanitize("dockerd's environment (/proc/2790/environ) is") == "dockerd's environment (/proc/PID/environ) is"
+    assert sanitize("<data root>/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/859/fs") == (
+        "<data root>/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs"
+    )
