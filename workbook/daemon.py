@@ -222,17 +222,17 @@ def image_store(info: dict[str, Any]) -> str:
     return "containerd" if status.get("driver-type") == "io.containerd.snapshotter.v1" else "classic"
 
 
-def cannot_read(path: Path) -> str | None:
+def cannot_read(path: Path, would_see: str = "what is in it") -> str | None:
     """None when the folder ``path`` can be listed here; else one line saying why and what root would see."""
     try:
         next(iter(path.iterdir()), None)
     except FileNotFoundError:
         return (
             f"{path} is not on this machine (the engine runs in Docker Desktop's VM or on another host); "
-            + ROOT_WOULD_SEE.format("its folders there.")
+            + ROOT_WOULD_SEE.format(f"{would_see} there.")
         )
     except PermissionError:
-        return f"{path} is readable by root only; " + ROOT_WOULD_SEE.format("the folders below.")
+        return f"{path} is readable by root only; " + ROOT_WOULD_SEE.format(f"{would_see}.")
     except NotADirectoryError:
         return f"{path} is not a folder."
     return None
