@@ -78,3 +78,11 @@ def test_05_proc_pids_and_snapshot_numbers_are_normalised():
     assert sanitize("<data root>/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/859/fs") == (
         "<data root>/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs"
     )
+
+
+def test_05_data_root_and_cgroup_version_are_normalised():
+    assert sanitize("root directory       /var/lib/docker") == "root directory       DATA_ROOT"
+    assert sanitize("storage=overlayfs cgroup=cgroupfs root=/srv/docker logs=json-file") == (
+        "storage=overlayfs cgroup=cgroupfs root=DATA_ROOT logs=json-file"
+    )
+    assert sanitize("cgroup driver        cgroupfs (cgroup v1)") == "cgroup driver        cgroupfs (cgroup vN)"
