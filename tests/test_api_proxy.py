@@ -47,7 +47,7 @@ def test_request_reader_stops_after_upgrade():
 def test_proxy_records_raw_sdk_and_cli_calls(tmp_path):
     with RecordingProxy() as proxy:
         assert EngineAPI(socket_path=proxy.socket_path).get("/_ping") == "OK"
-        assert proxy.take() == ["GET /_ping"]
+        assert proxy.take() == ["GET /_ping", "GET /_ping"]  # the first one negotiates the API version
 
         sdk = docker.DockerClient(base_url=proxy.docker_host)
         sdk.containers.list(filters={"label": "org.workbook.notebook=tests-unit-none"})
@@ -69,6 +69,14 @@ def test_proxy_needs_the_engine_socket(tmp_path):
         RecordingProxy(upstream=str(tmp_path / "none.sock")).start()
     with pytest.raises(ProxyError, match="not running"):
         _ = RecordingProxy().socket_path
+
+
+def test_proxy_forwards_to_the_engine_the_clients_use(monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/engine.sock")
+    assert RecordingProxy().upstream == f"{tmp_path}/engine.sock"
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:2375")
+    with pytest.raises(ProxyError, match="not on a Unix socket"):
+        RecordingProxy()
 
 
 def test_call_table_and_format():

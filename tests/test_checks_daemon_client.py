@@ -51,8 +51,10 @@ def test_context_check():
         import os
         import subprocess
 
+        from workbook.engine import engine_address
+
         subprocess.run(
-            ["docker", "context", "create", "wbtest-ctx", "--docker", "host=unix:///var/run/docker.sock"],
+            ["docker", "context", "create", "wbtest-ctx", "--docker", f"host={engine_address()}"],
             env={**os.environ, **cfg.env},
             check=True,
             capture_output=True,

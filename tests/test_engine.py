@@ -28,8 +28,65 @@ def test_describe_reports_client_and_server_versions(client):
     assert dict(facts.rows())["API version in use"] == facts.negotiated_api
 
 
-def test_without_docker_host_the_message_says_how_to_start_docker(monkeypatch):
+def test_without_docker_host_the_message_says_how_to_start_docker(monkeypatch, tmp_path):
     monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
     message = explain_connection_error(ConnectionRefusedError(111, "Connection refused"))
     assert message.startswith("No Docker engine answers at unix:///var/run/docker.sock.")
     assert "Docker Desktop" in message and "systemctl start docker" in message
+
+
+def _context(config_dir, name, host):
+    """Write a docker context the way `docker context create` does (meta.json under the name's SHA-256)."""
+    import hashlib
+    import json
+
+    meta = config_dir / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps({"Name": name, "Metadata": {}, "Endpoints": {"docker": {"Host": host}}}))
+
+
+def test_engine_address_follows_docker_host_then_the_context_then_the_default(tmp_path):
+    from workbook.engine import current_context, default_address, engine_address
+
+    env = {"DOCKER_CONFIG": str(tmp_path)}
+    assert engine_address(env) == default_address() == "unix:///var/run/docker.sock"
+    _context(tmp_path, "elsewhere", "unix:///tmp/elsewhere.sock")
+    (tmp_path / "config.json").write_text('{"currentContext": "elsewhere"}')
+    assert current_context(env) == "elsewhere"
+    assert engine_address(env) == "unix:///tmp/elsewhere.sock"
+    _context(tmp_path, "other", "tcp://127.0.0.1:2375")
+    assert engine_address({**env, "DOCKER_CONTEXT": "other"}) == "tcp://127.0.0.1:2375"
+    assert engine_address({**env, "DOCKER_HOST": "unix:///tmp/host.sock"}) == "unix:///tmp/host.sock"
+
+
+def test_an_unknown_or_default_context_means_the_default_socket(tmp_path):
+    from workbook.engine import default_address, engine_address, unix_socket_path
+
+    env = {"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "default"}
+    assert engine_address(env) == default_address()
+    (tmp_path / "config.json").write_text("not json")
+    assert engine_address({"DOCKER_CONFIG": str(tmp_path)}) == default_address()
+    assert unix_socket_path("unix:///tmp/a.sock") == "/tmp/a.sock"
+    assert unix_socket_path("tcp://127.0.0.1:2375") is None
+
+
+def test_the_sdk_follows_the_same_context(tmp_path, monkeypatch):
+    from docker.context import ContextAPI
+
+    from workbook.engine import engine_address
+
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    _context(tmp_path, "elsewhere", "unix:///tmp/elsewhere.sock")
+    (tmp_path / "config.json").write_text('{"currentContext": "elsewhere"}')
+    assert ContextAPI.kwargs_from_context()["base_url"] == engine_address() == "unix:///tmp/elsewhere.sock"
+
+
+def test_minimum_constants():
+    from workbook.engine import MIN_API_VERSION, MIN_ENGINE_MAJOR, api_tuple
+
+    assert api_tuple(MIN_API_VERSION) == (1, 44) and MIN_ENGINE_MAJOR == 25
+    assert api_tuple("1.9") < api_tuple("1.44")

@@ -73,3 +73,24 @@ def test_07_engine_line_and_registry_version_are_normalised():
     )
     v3 = "registry github.com/distribution/distribution/v3 v3.0.0"
     assert sanitize(v3) == "registry github.com/distribution/distribution/v3 v3.0.N"
+def test_05_06_engine_build_suffixes_are_normalised():
+    assert sanitize("Engine 28.5.2+dfsg4 REST API") == "Engine 28.5.2 REST API"
+    assert sanitize("Server: Docker/28.5.2+dfsg4 (linux)") == "Server: Docker/28.5.2 (linux)"
+    assert sanitize("containerd 2.1.9+unknown container lifecycle") == "containerd 2.1.9 container lifecycle"
+    assert sanitize("runc 1.1.5+ds1 starts") == "runc 1.1.5 starts"
+    assert sanitize("client 28.2.2 speaks up to API 1.50") == "client 28.2.2 speaks up to API 1.50"
+
+
+def test_05_proc_pids_and_snapshot_numbers_are_normalised():
+    assert sanitize("dockerd's environment (/proc/2790/environ) is") == "dockerd's environment (/proc/PID/environ) is"
+    assert sanitize("<data root>/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/859/fs") == (
+        "<data root>/containerd/daemon/io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs"
+    )
+
+
+def test_05_data_root_and_cgroup_version_are_normalised():
+    assert sanitize("root directory       /var/lib/docker") == "root directory       DATA_ROOT"
+    assert sanitize("storage=overlayfs cgroup=cgroupfs root=/srv/docker logs=json-file") == (
+        "storage=overlayfs cgroup=cgroupfs root=DATA_ROOT logs=json-file"
+    )
+    assert sanitize("cgroup driver        cgroupfs (cgroup v1)") == "cgroup driver        cgroupfs (cgroup vN)"

@@ -20,6 +20,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from workbook.engine import engine_address, unix_socket_path
 from workbook.errors import WorkbookError
 
 REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]$")
@@ -32,7 +33,7 @@ class ProxyError(WorkbookError):
 
 
 def normalise(call: str, names: tuple[str, ...] = ()) -> str:
-    """``POST /v1.41/containers/3f…/start?x=1`` -> ``POST /containers/{id}/start``.
+    """``POST /v<version>/containers/3f…/start?x=1`` -> ``POST /containers/{id}/start``.
 
     Drops the API version prefix and the query, and writes container IDs and the
     given container ``names`` as ``{id}``, so that calls of different clients compare.
@@ -112,7 +113,13 @@ class RecordingProxy:
     in a fresh temporary folder; ``stop()`` removes it.
     """
 
-    def __init__(self, upstream: str = "/var/run/docker.sock") -> None:
+    def __init__(self, upstream: str | None = None) -> None:
+        """``upstream`` is the engine's Unix socket; by default the one the CLI and the SDK use."""
+        if upstream is None:
+            address = engine_address()
+            upstream = unix_socket_path(address)
+            if upstream is None:
+                raise ProxyError(f"The engine is at {address}, not on a Unix socket: this proxy forwards only to one.")
         self.upstream = upstream
         self.folder: Path | None = None
         self.calls: list[str] = []

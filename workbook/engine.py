@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+import docker.constants
 import docker.errors
 import requests
 
 import docker
 from workbook.errors import EngineUnavailable
 
-DEFAULT_SOCKET = "unix:///var/run/docker.sock"
+MIN_API_VERSION = "1.44"
+"""The oldest Engine API the workbook supports: Engine 25's, and the floor Engine 29 enforces."""
+
+MIN_ENGINE_MAJOR = 25
+"""The oldest Docker Engine release the workbook supports (it speaks API ``MIN_API_VERSION``)."""
 
 START_DOCKER_HINT = (
     "Start Docker (Docker Desktop on macOS/Windows, `sudo systemctl start docker` on Linux, "
@@ -23,9 +31,81 @@ START_DOCKER_HINT = (
 )
 
 
-def engine_address() -> str:
-    """Where the client looks for the engine: DOCKER_HOST, else the default socket."""
-    return os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET
+def default_address() -> str:
+    """The SDK's built-in endpoint: its default Unix socket (the named pipe on Windows)."""
+    if docker.constants.IS_WINDOWS_PLATFORM:
+        return docker.constants.DEFAULT_NPIPE
+    return docker.constants.DEFAULT_UNIX_SOCKET.removeprefix("http+")
+
+
+def docker_config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The docker client's config folder: ``DOCKER_CONFIG``, else ``~/.docker``."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
+
+
+def current_context(environ: Mapping[str, str] | None = None) -> str:
+    """The CLI's current context: ``DOCKER_CONTEXT``, else ``currentContext`` in config.json, else "default"."""
+    environ = os.environ if environ is None else environ
+    if environ.get("DOCKER_CONTEXT"):
+        return environ["DOCKER_CONTEXT"]
+    try:
+        config = json.loads((docker_config_dir(environ) / "config.json").read_text())
+    except (OSError, ValueError):
+        return "default"
+    return (config.get("currentContext") if isinstance(config, dict) else None) or "default"
+
+
+def context_host(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The docker endpoint of context ``name``, from its meta.json (what `docker context inspect` shows).
+
+    Contexts live in ``<config>/contexts/meta/<sha256 of the name>/meta.json``; when the
+    file is missing the CLI is asked; None if neither knows the context.
+    """
+    environ = os.environ if environ is None else environ
+    meta = docker_config_dir(environ) / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest() / "meta.json"
+    try:
+        return json.loads(meta.read_text())["Endpoints"]["docker"]["Host"] or None
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    docker_cli = shutil.which("docker")
+    if docker_cli is None:
+        return None
+    done = subprocess.run(
+        [docker_cli, "context", "inspect", name, "--format", "{{.Endpoints.docker.Host}}"],
+        capture_output=True,
+        text=True,
+        env=dict(environ),
+    )
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def engine_address(environ: Mapping[str, str] | None = None) -> str:
+    """Where the CLI and the SDK send requests: DOCKER_HOST, else the current context, else the default socket.
+
+    The same order as ``docker`` and ``docker.from_env()`` (SDK 7.2+), so the raw-API
+    client, the recording proxy and the SDK all reach the same engine.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get("DOCKER_HOST"):
+        return environ["DOCKER_HOST"]
+    name = current_context(environ)
+    if name != "default":
+        host = context_host(name, environ)
+        if host:
+            return host
+    return default_address()
+
+
+def unix_socket_path(address: str | None = None) -> str | None:
+    """The file system path of a ``unix://`` engine address (default: ``engine_address()``); None otherwise."""
+    address = engine_address() if address is None else address
+    return address.removeprefix("unix://") if address.startswith("unix://") else None
+
+
+def api_tuple(version: str) -> tuple[int, ...]:
+    """``"1.44"`` -> ``(1, 44)``, so that API versions compare as numbers ("1.9" < "1.44")."""
+    return tuple(int(part) for part in version.split("."))
 
 
 def explain_connection_error(error: BaseException, address: str | None = None) -> str:
@@ -43,6 +123,12 @@ def explain_connection_error(error: BaseException, address: str | None = None) -
             f"No Docker engine answers at {address} (set by DOCKER_HOST). "
             "Start the engine it points at, or unset DOCKER_HOST to use the local one."
         )
+    context = current_context()
+    if context != "default":
+        return (
+            f"No Docker engine answers at {address} (the endpoint of the current docker context {context}). "
+            "Start that engine, or `docker context use default`."
+        )
     return f"No Docker engine answers at {address}. {START_DOCKER_HINT}"
 
 
@@ -50,6 +136,7 @@ def connect(timeout: int = 30) -> docker.DockerClient:
     """Return an SDK client for the engine that answers a ping, or raise EngineUnavailable."""
     address = engine_address()
     try:
+        # from_env follows DOCKER_HOST, then the current context, as engine_address() does.
         client = docker.from_env(timeout=timeout)
         client.ping()
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as error:

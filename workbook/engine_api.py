@@ -1,10 +1,10 @@
 """Talk to the Docker Engine API over its Unix socket with Python's standard library only.
 
 This is what every Docker client does underneath: HTTP/1.1 requests over a Unix
-socket (``/var/run/docker.sock`` by default). The notebooks use it to show the API
-without the SDK or the CLI in between::
+socket (the one ``DOCKER_HOST`` or the current docker context names, else the default
+socket). The notebooks use it to show the API without the SDK or the CLI in between::
 
-    api = EngineAPI()
+    api = EngineAPI()                      # pings, adopts the engine's Api-Version
     api.get("/_ping")                      # 'OK'
     api.get("/containers/json", all=1)     # a list of dicts, like `docker ps -a`
     api.post("/containers/create", {"Image": "…"}, name="wb05-web")
@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import socket
 import struct
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from workbook.engine import api_tuple, engine_address, unix_socket_path
 from workbook.errors import WorkbookError
-
-DEFAULT_SOCKET = "/var/run/docker.sock"
 
 
 class EngineAPIError(WorkbookError):
@@ -37,21 +36,33 @@ class EngineAPIError(WorkbookError):
         self.status = status
 
 
-def socket_path_from_env(environ: dict[str, str] | None = None) -> str:
-    """The engine's Unix socket: ``DOCKER_HOST=unix://…`` when set, else /var/run/docker.sock.
+def socket_path_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """The engine's Unix socket, found as the CLI and the SDK find it (``workbook.engine.engine_address``).
 
-    A ``tcp://`` or ``ssh://`` DOCKER_HOST is not a Unix socket; EngineAPIError says so.
+    A ``tcp://``, ``ssh://`` or ``npipe://`` endpoint is not a Unix socket; EngineAPIError says so.
     """
-    environ = os.environ if environ is None else environ
-    host = environ.get("DOCKER_HOST", "")
-    if not host:
-        return DEFAULT_SOCKET
-    if host.startswith("unix://"):
-        return host[len("unix://") :]
-    raise EngineAPIError(
-        f"DOCKER_HOST is {host}, not a unix:// socket; this stdlib client speaks only to Unix sockets. "
-        "Unset DOCKER_HOST or pass socket_path= explicitly."
-    )
+    address = engine_address(environ)
+    path = unix_socket_path(address)
+    if path is None:
+        raise EngineAPIError(
+            f"The engine is at {address}, not a unix:// socket; this stdlib client speaks only to Unix sockets. "
+            "Use the SDK there, or pass socket_path= explicitly."
+        )
+    return path
+
+
+def newer_api(version: str) -> str:
+    """The API version after ``version`` ("1.51" -> "1.52"): one an engine of that maximum refuses."""
+    major, minor = api_tuple(version)[:2]
+    return f"{major}.{minor + 1}"
+
+
+def older_api(minimum: str, wanted: str) -> str:
+    """``wanted`` when an engine with API floor ``minimum`` refuses it, else the version just below the floor."""
+    if api_tuple(wanted) < api_tuple(minimum):
+        return wanted
+    major, minor = api_tuple(minimum)[:2]
+    return f"{major}.{minor - 1}"
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -76,12 +87,13 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 
 @dataclass(frozen=True)
 class Response:
-    """One answer of the engine: status, reason, content type and raw body."""
+    """One answer of the engine: status, reason, content type, raw body and headers."""
 
     status: int
     reason: str
     content_type: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         """The body parsed as JSON (None for an empty body)."""
@@ -120,25 +132,37 @@ def demux_stream(data: bytes) -> list[tuple[str, bytes]]:
 class EngineAPI:
     """A tiny Engine API client: GET/POST/DELETE with JSON, over a Unix socket.
 
-    ``version`` (e.g. "1.41") prefixes every path with ``/v1.41`` as the SDK and CLI
-    do; None sends unversioned paths, which the engine serves at its own newest API.
+    ``version="auto"`` (the default) negotiates as the CLI and the SDK do: one
+    ``GET /_ping``, whose ``Api-Version`` header names the engine's newest API (with
+    ``GET /version``'s ``ApiVersion`` as a fallback), and every later path gets that
+    ``/v<version>`` prefix. A given version is used as is, and None sends unversioned
+    paths, which the engine serves at its own newest API.
     """
 
     def __init__(
         self,
         socket_path: str | None = None,
-        version: str | None = "1.41",
+        version: str | None = "auto",
         timeout: float = 60.0,
         verbose: bool = False,
     ) -> None:
         self.socket_path = socket_path or socket_path_from_env()
-        self.version = version
+        self.version: str | None = None
         self.timeout = timeout
         self.verbose = verbose
         self.calls: list[str] = []
+        self.version = self.negotiate() if version == "auto" else version
+
+    def negotiate(self) -> str:
+        """The engine's API version: the ``Api-Version`` header of ``GET /_ping``, else ``/version``'s."""
+        answer = self.request("GET", "/_ping")
+        version = answer.headers.get("Api-Version") or self.request("GET", "/version").json()["ApiVersion"]
+        if self.verbose:
+            print(f"  Api-Version: {version}, so later paths start with /v{version}")
+        return version
 
     def url(self, path: str, query: dict[str, Any] | None = None) -> str:
-        """``/v1.41/path?query`` — dict and list query values are sent as JSON (as filters must be)."""
+        """``/v<version>/path?query`` — dict and list query values are sent as JSON (as filters must be)."""
         if not path.startswith("/"):
             path = "/" + path
         prefix = f"/v{self.version}" if self.version and path != "/_ping" else ""
@@ -168,7 +192,8 @@ class EngineAPI:
         try:
             connection.request(method, url, body=payload, headers=headers)
             answer = connection.getresponse()
-            response = Response(answer.status, answer.reason, answer.getheader("Content-Type", ""), answer.read())
+            got = dict(answer.getheaders())
+            response = Response(answer.status, answer.reason, got.get("Content-Type", ""), answer.read(), got)
         except FileNotFoundError:
             raise EngineAPIError(
                 f"No socket at {self.socket_path}: is the Docker engine running? Start it, or pass socket_path=."

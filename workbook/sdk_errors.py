@@ -22,8 +22,8 @@ class DockerProblem(WorkbookError):
     """An SDK error, explained (see ``explain``)."""
 
 
-TOO_NEW = re.compile(r"client version (\S+) is too new\. Maximum supported API version is (\S+)")
-TOO_OLD = re.compile(r"client version (\S+) is too old\. Minimum supported API version is (\S+)")
+TOO_NEW = re.compile(r"client version (\S+) is too new\. Maximum supported API version is (\d+(?:\.\d+)*)")
+TOO_OLD = re.compile(r"client version (\S+) is too old\. Minimum supported API version is (\d+(?:\.\d+)*)")
 LISTERS = {
     "container": "docker ps -a",
     "network": "docker network ls",

@@ -9,6 +9,7 @@ import subprocess
 from workbook.api_proxy import RecordingProxy, normalise
 from workbook.checks import passed, require
 from workbook.docker_config import TempDockerConfig, snapshot
+from workbook.engine import engine_address
 
 
 def check_context(config: TempDockerConfig, home_before: dict[str, str], name: str = "wb06-exercise") -> bool:
@@ -25,12 +26,13 @@ def check_context(config: TempDockerConfig, home_before: dict[str, str], name: s
         f"with DOCKER_CONFIG={config.path} ({done.stderr.strip()})",
     )
     host = json.loads(done.stdout)[0]["Endpoints"]["docker"]["Host"]
-    require(host == "unix:///var/run/docker.sock", f"Context {name} points at {host}, not unix:///var/run/docker.sock.")
+    engine = engine_address()
+    require(host == engine, f"Context {name} points at {host}, not at this engine ({engine}: `engine_address()`).")
     require(
         snapshot() == home_before,
         "Your ~/.docker/config.json or contexts/ changed: pass env=cfg.env (DOCKER_CONFIG) to every command.",
     )
-    return passed(f"context {name} points at unix:///var/run/docker.sock, in the temporary config; ~/.docker unchanged")
+    return passed(f"context {name} points at this engine ({engine}), in the temporary config; ~/.docker unchanged")
 
 
 def check_calls(proxy: RecordingProxy, my_calls: object) -> bool:

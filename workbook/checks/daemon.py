@@ -23,7 +23,7 @@ def check_engine_facts(client: docker.DockerClient, storage_driver: object, data
         data_root == info["DockerRootDir"],
         f"`data_root` is {data_root!r}, but the engine's /info says DockerRootDir={info['DockerRootDir']!r}.",
     )
-    return passed(f"storage driver {storage_driver}, data root {data_root}: the same as the engine's /info")
+    return passed(f"storage driver {storage_driver} and data root: the same as the engine's /info")
 
 
 def check_exercise_container(client: docker.DockerClient, notebook: str, name: str = "wb05-exercise") -> bool:
