@@ -31,13 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.engine import MIN_API_VERSION, MIN_ENGINE_MAJOR
 from workbook.errors import EngineUnavailable, WorkbookError
-
-MIN_ENGINE_MAJOR = 25
-"""The oldest Docker Engine the workbook supports (Engine 25.0 speaks API 1.44)."""
-
-MIN_API_VERSION = "1.44"
-"""The API floor of Engine 29, which the reference engine enforces too."""
 
 PREFIX = Path("/opt/workbook-engine")
 DAEMON_CONFIG = PREFIX / "daemon.json"
