@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import docker.errors
 import requests
+from docker.constants import DEFAULT_UNIX_SOCKET
+from docker.context import ContextAPI
 
 import docker
 from workbook.errors import EngineUnavailable
 
-DEFAULT_SOCKET = "unix:///var/run/docker.sock"
+SUPPORTED_ENGINE = "25.0"
+"""The oldest Docker Engine the workbook supports: the first release whose API is 1.44."""
+
+SUPPORTED_API = "1.44"
+"""The oldest Engine API version the workbook supports (Engine 29 refuses older clients)."""
+
+CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1"
+"""``docker info``'s driver-type when images live in containerd's image store."""
 
 START_DOCKER_HINT = (
     "Start Docker (Docker Desktop on macOS/Windows, `sudo systemctl start docker` on Linux, "
@@ -23,9 +34,35 @@ START_DOCKER_HINT = (
 )
 
 
+def version_tuple(version: str) -> tuple[int, ...]:
+    """The leading numbers of a version string: ``(28, 5, 2)`` from ``28.5.2+dfsg4`` or ``v28.5.2``."""
+    match = re.match(r"v?(\d+(?:\.\d+)*)", version.strip())
+    if match is None:
+        raise ValueError(f"not a version: {version!r}")
+    return tuple(int(part) for part in match.group(1).split("."))
+
+
+def engine_endpoint(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """Where the client looks for the engine, and why there: ``(address, source)``.
+
+    The order is the CLI's and the SDK's: ``DOCKER_HOST``, else the docker context named
+    by ``DOCKER_CONTEXT`` or chosen with ``docker context use``, else the default socket.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get("DOCKER_HOST"):
+        return environ["DOCKER_HOST"], "DOCKER_HOST"
+    try:
+        context = ContextAPI.get_context(environ.get("DOCKER_CONTEXT") or None)
+    except docker.errors.DockerException:
+        context = None
+    if context is not None and context.Host:
+        return context.Host, f"docker context {context.Name!r}"
+    return DEFAULT_UNIX_SOCKET.replace("http+unix://", "unix://"), "the default socket"
+
+
 def engine_address() -> str:
-    """Where the client looks for the engine: DOCKER_HOST, else the default socket."""
-    return os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET
+    """Where the client looks for the engine: DOCKER_HOST, else the current docker context."""
+    return engine_endpoint()[0]
 
 
 def explain_connection_error(error: BaseException, address: str | None = None) -> str:
@@ -57,62 +94,107 @@ def connect(timeout: int = 30) -> docker.DockerClient:
     return client
 
 
+def image_store(info: Mapping) -> str:
+    """Which image store the engine uses, from ``docker info``: containerd's, or the classic one."""
+    status = {key: value for key, value in info.get("DriverStatus") or []}
+    if status.get("driver-type") == CONTAINERD_SNAPSHOTTER:
+        return f"containerd image store ({info.get('Driver', '?')} snapshotter)"
+    return f"classic image store ({info.get('Driver', '?')} graph driver)"
+
+
+def uses_containerd_store(info: Mapping) -> bool:
+    """True when the engine keeps images in containerd's image store (``docker info``'s driver-type)."""
+    return image_store(info).startswith("containerd")
+
+
 @dataclass(frozen=True)
 class EngineFacts:
     """The versions and settings a learner should know about the engine in use."""
 
     address: str
+    address_source: str
     client_version: str
     client_api: str
     server_version: str
     server_api: str
     server_min_api: str
     negotiated_api: str
+    sdk_api: str
     os_type: str
     storage_driver: str
+    image_store: str
+    builder: str
     cgroup_driver: str
-    root_dir: str
 
     def rows(self) -> list[tuple[str, str]]:
         """(name, value) pairs for a two-column table."""
         return [
-            ("engine address", self.address),
+            ("engine address", f"{self.address} (from {self.address_source})"),
             ("client (docker CLI)", f"{self.client_version}, speaks API up to {self.client_api}"),
             ("server (dockerd)", f"{self.server_version}, API {self.server_min_api} to {self.server_api}"),
-            ("API version in use", self.negotiated_api),
+            ("API in use: CLI", self.negotiated_api),
+            ("API in use: Python SDK", self.sdk_api),
+            ("image store", self.image_store),
+            ("docker build", self.builder),
             ("server OS type", self.os_type),
-            ("storage driver", self.storage_driver),
-            ("cgroup driver", self.cgroup_driver),
-            ("data root", self.root_dir),
         ]
+
+    def supported(self) -> bool:
+        """True when the engine is at least Engine 25 and speaks API 1.44 (the workbook's minimum)."""
+        return version_tuple(self.server_version) >= version_tuple(SUPPORTED_ENGINE) and version_tuple(
+            self.server_api
+        ) >= version_tuple(SUPPORTED_API)
+
+
+def _docker_cli() -> str:
+    docker_cli = shutil.which("docker")
+    if docker_cli is None:
+        raise EngineUnavailable("The `docker` command is not on PATH. Install the Docker CLI, then run `make setup`.")
+    return docker_cli
 
 
 def cli_version() -> dict:
     """What ``docker version --format json`` says (client part always, server when reachable)."""
-    docker_cli = shutil.which("docker")
-    if docker_cli is None:
-        raise EngineUnavailable("The `docker` command is not on PATH. Install the Docker CLI, then run `make setup`.")
-    done = subprocess.run([docker_cli, "version", "--format", "{{json .}}"], capture_output=True, text=True)
+    done = subprocess.run([_docker_cli(), "version", "--format", "{{json .}}"], capture_output=True, text=True)
     if not done.stdout.strip():
         raise EngineUnavailable(explain_connection_error(RuntimeError(done.stderr)))
     return json.loads(done.stdout)
 
 
+def buildx_version() -> str | None:
+    """The buildx plugin's version (``docker buildx version``'s second word), or None without buildx."""
+    done = subprocess.run([_docker_cli(), "buildx", "version"], capture_output=True, text=True)
+    words = done.stdout.split()
+    return words[1] if done.returncode == 0 and len(words) >= 2 else None
+
+
+def builder_name(buildx: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """What ``docker build`` runs: BuildKit through the buildx plugin, or the legacy builder."""
+    environ = os.environ if environ is None else environ
+    if environ.get("DOCKER_BUILDKIT") == "0":
+        return "the legacy builder (DOCKER_BUILDKIT=0)"
+    return f"BuildKit (buildx {buildx})" if buildx else "the legacy builder (no buildx plugin)"
+
+
 def describe(client: docker.DockerClient) -> EngineFacts:
-    """Collect the facts of the engine behind ``client`` and of the docker CLI."""
+    """Collect the facts of the engine behind ``client``, of the docker CLI and of the SDK."""
     server = client.version()
     info = client.info()
     cli = cli_version()["Client"]
+    address, source = engine_endpoint()
     return EngineFacts(
-        address=engine_address(),
+        address=address,
+        address_source=source,
         client_version=cli["Version"],
         client_api=cli.get("DefaultAPIVersion") or cli["ApiVersion"],
         server_version=server["Version"],
         server_api=server["ApiVersion"],
         server_min_api=server.get("MinAPIVersion", "?"),
         negotiated_api=cli["ApiVersion"],
+        sdk_api=client.api.api_version,
         os_type=info.get("OSType", "?"),
         storage_driver=info.get("Driver", "?"),
+        image_store=image_store(info),
+        builder=builder_name(buildx_version()),
         cgroup_driver=info.get("CgroupDriver", "?"),
-        root_dir=info.get("DockerRootDir", "?"),
     )
