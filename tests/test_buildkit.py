@@ -25,6 +25,7 @@ SUCCESS = """\
 #6 0.512 Collecting Flask
 
 #10 exporting to image
+#10 naming to docker.io/library/wb:latest
 #10 naming to docker.io/library/wb:latest done
 #10 DONE 0.2s
 """
@@ -55,7 +56,12 @@ def test_steps_come_once_each_in_dockerfile_order():
 
 def test_summary_is_the_steps_and_the_image_name():
     assert named_images(SUCCESS) == ["docker.io/library/wb:latest"]
-    assert summary_lines(SUCCESS)[-1] == "naming to docker.io/library/wb:latest"
+    assert summary_lines(SUCCESS) == [
+        "FROM docker.io/library/python:3.13-slim@sha256:c603",
+        "WORKDIR /usr/src/app",
+        "RUN pip install -r requirements.txt",
+        "naming to docker.io/library/wb:latest",
+    ]
 
 
 def test_a_failed_build_ends_with_buildkits_report():

@@ -59,8 +59,9 @@ def parse_steps(log: str) -> list[BuildKitStep]:
 
 
 def named_images(log: str) -> list[str]:
-    """The names the build gave its image (``naming to docker.io/library/x:latest``)."""
-    return [match.group(1) for line in log.splitlines() if (match := NAMING.match(line))]
+    """The names the build gave its image (``naming to docker.io/library/x:latest``), each once."""
+    names = [match.group(1) for line in log.splitlines() if (match := NAMING.match(line))]
+    return list(dict.fromkeys(names))
 
 
 def error_report(log: str) -> str:
@@ -71,8 +72,13 @@ def error_report(log: str) -> str:
 
 
 def summary_lines(log: str) -> list[str]:
-    """The stable lines of a successful build: its steps, then the names it gave the image."""
-    return [step.label for step in parse_steps(log)] + [f"naming to {name}" for name in named_images(log)]
+    """The stable lines of a successful build: its steps' instructions in order, then the image's names.
+
+    The ``[n/total]`` prefix is left out: a step that an earlier build also had (same
+    instruction, same input) may keep the name, and the total, it was given there.
+    """
+    steps = [step.instruction for step in parse_steps(log)]
+    return steps + [f"naming to {name}" for name in named_images(log)]
 
 
 def buildkit_build(command: str, cwd: str | Path | None = None, check: bool = True) -> Result:
