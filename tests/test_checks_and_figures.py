@@ -45,5 +45,5 @@ def test_architecture_picture_is_valid_svg_with_this_machines_facts(client):
     svg = architecture_svg(facts, ["python:3.12-slim"])
     root = ET.fromstring(svg)
     texts = [el.text for el in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert facts.server_version in texts and "python:3.12-slim" in texts
+    assert f"Engine {facts.server_version}" in texts and "python:3.12-slim" in texts
     assert f"REST API {facts.negotiated_api}" in texts

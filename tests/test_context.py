@@ -1,7 +1,7 @@
 """What reaches the builder: asked of the engine, with .dockerignore applied."""
 
 from workbook.cleanup import remove_labelled
-from workbook.context import context_files, copy_context
+from workbook.context import builder_context_files, context_files, copy_context
 from workbook.engine import connect
 
 NAME = "test-context"
@@ -24,6 +24,18 @@ def test_dockerignore_is_applied_and_nothing_is_left(tmp_path):
         assert client.containers.list(all=True, filters=selector) == []
     finally:
         remove_labelled(client, NAME)
+
+
+def test_buildkit_applies_dockerignore_and_leaves_nothing(tmp_path):
+    (tmp_path / "run.py").write_text("x = 1\n")
+    (tmp_path / "secret.env").write_text("TOKEN=1\n")
+    (tmp_path / "pkg" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "pkg" / "mod.py").write_text("y = 2\n")
+    (tmp_path / "pkg" / "__pycache__" / "mod.pyc").write_bytes(b"\0")
+    (tmp_path / ".dockerignore").write_text("secret.env\n**/__pycache__\n.dockerignore\n")
+    assert builder_context_files(tmp_path) == ["pkg/mod.py", "run.py"]
+    (tmp_path / ".dockerignore").write_text("*\n")
+    assert builder_context_files(tmp_path) == []
 
 
 def test_copy_context_leaves_caches_behind(tmp_path):

@@ -1,6 +1,16 @@
 import pytest
 
-from workbook.engine import connect, describe, explain_connection_error
+from workbook.engine import (
+    MIN_API_VERSION,
+    builder_name,
+    connect,
+    describe,
+    engine_endpoint,
+    explain_connection_error,
+    image_store,
+    uses_containerd_store,
+    version_tuple,
+)
 from workbook.errors import EngineUnavailable
 
 
@@ -25,7 +35,7 @@ def test_describe_reports_client_and_server_versions(client):
     assert facts.server_api and facts.client_version
     # The CLI negotiates down to what the server speaks.
     assert tuple(map(int, facts.negotiated_api.split("."))) <= tuple(map(int, facts.server_api.split(".")))
-    assert dict(facts.rows())["API version in use"] == facts.negotiated_api
+    assert dict(facts.rows())["API in use: CLI"] == facts.negotiated_api
 
 
 def test_without_docker_host_the_message_says_how_to_start_docker(monkeypatch, tmp_path):
@@ -86,7 +96,42 @@ def test_the_sdk_follows_the_same_context(tmp_path, monkeypatch):
 
 
 def test_minimum_constants():
-    from workbook.engine import MIN_API_VERSION, MIN_ENGINE_MAJOR, api_tuple
+    from workbook.engine import MIN_API_VERSION, MIN_ENGINE_MAJOR, version_tuple
 
-    assert api_tuple(MIN_API_VERSION) == (1, 44) and MIN_ENGINE_MAJOR == 25
-    assert api_tuple("1.9") < api_tuple("1.44")
+    assert version_tuple(MIN_API_VERSION) == (1, 44) and MIN_ENGINE_MAJOR == 25
+    assert version_tuple("1.9") < version_tuple("1.44")
+
+
+def test_version_tuple_reads_the_leading_numbers():
+    assert version_tuple("28.5.2+dfsg4") == (28, 5, 2)
+    assert version_tuple("v2.40.3") == (2, 40, 3)
+    assert version_tuple("1.44") == (1, 44)
+    with pytest.raises(ValueError):
+        version_tuple("unknown")
+
+
+def test_the_engine_is_found_through_docker_host_else_the_context(monkeypatch, tmp_path):
+    assert engine_endpoint({"DOCKER_HOST": "tcp://127.0.0.1:2375"}) == ("tcp://127.0.0.1:2375", "DOCKER_HOST")
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))  # no config.json: the built-in default context
+    address, source = engine_endpoint({})
+    assert source == "docker context 'default'" and address.startswith("unix://")
+
+
+def test_image_store_is_read_from_docker_info():
+    containerd = {"Driver": "overlayfs", "DriverStatus": [["driver-type", "io.containerd.snapshotter.v1"]]}
+    classic = {"Driver": "overlay2", "DriverStatus": [["Backing Filesystem", "extfs"], ["Supports d_type", "true"]]}
+    assert image_store(containerd) == "containerd image store (overlayfs snapshotter)"
+    assert image_store(classic) == "classic image store (overlay2 graph driver)"
+    assert uses_containerd_store(containerd) and not uses_containerd_store(classic)
+
+
+def test_docker_build_is_buildkit_unless_turned_off():
+    assert builder_name("0.29.1", {}) == "BuildKit (buildx 0.29.1)"
+    assert builder_name(None, {}) == "the legacy builder (no buildx plugin)"
+    assert builder_name("0.29.1", {"DOCKER_BUILDKIT": "0"}) == "the legacy builder (DOCKER_BUILDKIT=0)"
+
+
+def test_the_engine_meets_the_workbooks_minimum(client):
+    facts = describe(client)
+    assert facts.supported()
+    assert version_tuple(facts.sdk_api) >= version_tuple(MIN_API_VERSION)

@@ -94,3 +94,25 @@ def test_05_data_root_and_cgroup_version_are_normalised():
         "storage=overlayfs cgroup=cgroupfs root=DATA_ROOT logs=json-file"
     )
     assert sanitize("cgroup driver        cgroupfs (cgroup v1)") == "cgroup driver        cgroupfs (cgroup vN)"
+def test_version_build_suffixes_are_normalised():
+    assert sanitize("Docker engine 28.5.2+dfsg4 answers at") == "Docker engine 28.5.2 answers at"
+    assert sanitize("github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4") == "github.com/docker/buildx 0.29.1 0.29.1"
+    assert sanitize("  Version:          1.6.20~ds1") == "  Version:          1.6.20"
+    assert sanitize("<text>Engine 28.5.2+dfsg4</text>") == "<text>Engine 28.5.2</text>"
+    assert sanitize("Docker Compose version v2.40.3") == "Docker Compose version v2.40.3"
+
+
+def test_docker_version_build_facts_are_normalised():
+    assert sanitize(" Go version:        go1.24.3") == " Go version:        go1.N"
+    assert sanitize("  Git commit:       3ef3c07c883be49a2e8097bcf6d2952fce1d70eb") == "  Git commit: COMMIT"
+    assert sanitize("  GitCommit:        1.1.5+ds1-1+deb12u1") == "  GitCommit: COMMIT"
+    assert sanitize("  GitCommit:        \n") == "  GitCommit: COMMIT\n"
+    assert sanitize(" Built:             Fri May 30 12:07:14 2025") == " Built:             DATE"
+    assert sanitize("  Built:            Thu May  7 21:09:36 2026") == "  Built:            DATE"
+
+
+def test_python_patch_levels_are_normalised():
+    assert sanitize("Hello from Python 3.13.5 in a container") == "Hello from Python 3.13.x in a container"
+    assert sanitize("the python image runs Python 3.13.5, not the host's") == (
+        "the python image runs Python 3.13.x, not the host's"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -23,6 +24,9 @@ MIN_API_VERSION = "1.44"
 
 MIN_ENGINE_MAJOR = 25
 """The oldest Docker Engine release the workbook supports (it speaks API ``MIN_API_VERSION``)."""
+
+CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1"
+"""``docker info``'s driver-type when images live in containerd's image store."""
 
 START_DOCKER_HINT = (
     "Start Docker (Docker Desktop on macOS/Windows, `sudo systemctl start docker` on Linux, "
@@ -80,21 +84,27 @@ def context_host(name: str, environ: Mapping[str, str] | None = None) -> str | N
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-def engine_address(environ: Mapping[str, str] | None = None) -> str:
-    """Where the CLI and the SDK send requests: DOCKER_HOST, else the current context, else the default socket.
+def engine_endpoint(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """Where the CLI and the SDK send requests, and why there: ``(address, source)``.
 
-    The same order as ``docker`` and ``docker.from_env()`` (SDK 7.2+), so the raw-API
-    client, the recording proxy and the SDK all reach the same engine.
+    The order is the CLI's and ``docker.from_env()``'s (SDK 7.2+): DOCKER_HOST, else the
+    current context (DOCKER_CONTEXT or `docker context use`), else the default socket; so
+    the raw-API client, the recording proxy and the SDK all reach the same engine.
     """
     environ = os.environ if environ is None else environ
     if environ.get("DOCKER_HOST"):
-        return environ["DOCKER_HOST"]
+        return environ["DOCKER_HOST"], "DOCKER_HOST"
     name = current_context(environ)
     if name != "default":
         host = context_host(name, environ)
         if host:
-            return host
-    return default_address()
+            return host, f"docker context {name!r}"
+    return default_address(), "docker context 'default'"
+
+
+def engine_address(environ: Mapping[str, str] | None = None) -> str:
+    """Where the CLI and the SDK send requests (see ``engine_endpoint``)."""
+    return engine_endpoint(environ)[0]
 
 
 def unix_socket_path(address: str | None = None) -> str | None:
@@ -103,9 +113,15 @@ def unix_socket_path(address: str | None = None) -> str | None:
     return address.removeprefix("unix://") if address.startswith("unix://") else None
 
 
-def api_tuple(version: str) -> tuple[int, ...]:
-    """``"1.44"`` -> ``(1, 44)``, so that API versions compare as numbers ("1.9" < "1.44")."""
-    return tuple(int(part) for part in version.split("."))
+def version_tuple(version: str) -> tuple[int, ...]:
+    """The leading numbers of a version: ``(28, 5, 2)`` from ``28.5.2+dfsg4``, ``(1, 44)`` from ``1.44``.
+
+    Versions compare as numbers this way ("1.9" < "1.44").
+    """
+    match = re.match(r"v?(\d+(?:\.\d+)*)", version.strip())
+    if match is None:
+        raise ValueError(f"not a version: {version!r}")
+    return tuple(int(part) for part in match.group(1).split("."))
 
 
 def explain_connection_error(error: BaseException, address: str | None = None) -> str:
@@ -144,62 +160,107 @@ def connect(timeout: int = 30) -> docker.DockerClient:
     return client
 
 
+def image_store(info: Mapping) -> str:
+    """Which image store the engine uses, from ``docker info``: containerd's, or the classic one."""
+    status = {key: value for key, value in info.get("DriverStatus") or []}
+    if status.get("driver-type") == CONTAINERD_SNAPSHOTTER:
+        return f"containerd image store ({info.get('Driver', '?')} snapshotter)"
+    return f"classic image store ({info.get('Driver', '?')} graph driver)"
+
+
+def uses_containerd_store(info: Mapping) -> bool:
+    """True when the engine keeps images in containerd's image store (``docker info``'s driver-type)."""
+    return image_store(info).startswith("containerd")
+
+
 @dataclass(frozen=True)
 class EngineFacts:
     """The versions and settings a learner should know about the engine in use."""
 
     address: str
+    address_source: str
     client_version: str
     client_api: str
     server_version: str
     server_api: str
     server_min_api: str
     negotiated_api: str
+    sdk_api: str
     os_type: str
     storage_driver: str
+    image_store: str
+    builder: str
     cgroup_driver: str
-    root_dir: str
 
     def rows(self) -> list[tuple[str, str]]:
         """(name, value) pairs for a two-column table."""
         return [
-            ("engine address", self.address),
+            ("engine address", f"{self.address} (from {self.address_source})"),
             ("client (docker CLI)", f"{self.client_version}, speaks API up to {self.client_api}"),
             ("server (dockerd)", f"{self.server_version}, API {self.server_min_api} to {self.server_api}"),
-            ("API version in use", self.negotiated_api),
+            ("API in use: CLI", self.negotiated_api),
+            ("API in use: Python SDK", self.sdk_api),
+            ("image store", self.image_store),
+            ("docker build", self.builder),
             ("server OS type", self.os_type),
-            ("storage driver", self.storage_driver),
-            ("cgroup driver", self.cgroup_driver),
-            ("data root", self.root_dir),
         ]
+
+    def supported(self) -> bool:
+        """True when the engine is at least Engine 25 and speaks API 1.44 (the workbook's minimum)."""
+        return version_tuple(self.server_version)[0] >= MIN_ENGINE_MAJOR and version_tuple(
+            self.server_api
+        ) >= version_tuple(MIN_API_VERSION)
+
+
+def _docker_cli() -> str:
+    docker_cli = shutil.which("docker")
+    if docker_cli is None:
+        raise EngineUnavailable("The `docker` command is not on PATH. Install the Docker CLI, then run `make setup`.")
+    return docker_cli
 
 
 def cli_version() -> dict:
     """What ``docker version --format json`` says (client part always, server when reachable)."""
-    docker_cli = shutil.which("docker")
-    if docker_cli is None:
-        raise EngineUnavailable("The `docker` command is not on PATH. Install the Docker CLI, then run `make setup`.")
-    done = subprocess.run([docker_cli, "version", "--format", "{{json .}}"], capture_output=True, text=True)
+    done = subprocess.run([_docker_cli(), "version", "--format", "{{json .}}"], capture_output=True, text=True)
     if not done.stdout.strip():
         raise EngineUnavailable(explain_connection_error(RuntimeError(done.stderr)))
     return json.loads(done.stdout)
 
 
+def buildx_version() -> str | None:
+    """The buildx plugin's version (``docker buildx version``'s second word), or None without buildx."""
+    done = subprocess.run([_docker_cli(), "buildx", "version"], capture_output=True, text=True)
+    words = done.stdout.split()
+    return words[1] if done.returncode == 0 and len(words) >= 2 else None
+
+
+def builder_name(buildx: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """What ``docker build`` runs: BuildKit through the buildx plugin, or the legacy builder."""
+    environ = os.environ if environ is None else environ
+    if environ.get("DOCKER_BUILDKIT") == "0":
+        return "the legacy builder (DOCKER_BUILDKIT=0)"
+    return f"BuildKit (buildx {buildx})" if buildx else "the legacy builder (no buildx plugin)"
+
+
 def describe(client: docker.DockerClient) -> EngineFacts:
-    """Collect the facts of the engine behind ``client`` and of the docker CLI."""
+    """Collect the facts of the engine behind ``client``, of the docker CLI and of the SDK."""
     server = client.version()
     info = client.info()
     cli = cli_version()["Client"]
+    address, source = engine_endpoint()
     return EngineFacts(
-        address=engine_address(),
+        address=address,
+        address_source=source,
         client_version=cli["Version"],
         client_api=cli.get("DefaultAPIVersion") or cli["ApiVersion"],
         server_version=server["Version"],
         server_api=server["ApiVersion"],
         server_min_api=server.get("MinAPIVersion", "?"),
         negotiated_api=cli["ApiVersion"],
+        sdk_api=client.api.api_version,
         os_type=info.get("OSType", "?"),
         storage_driver=info.get("Driver", "?"),
+        image_store=image_store(info),
+        builder=builder_name(buildx_version()),
         cgroup_driver=info.get("CgroupDriver", "?"),
-        root_dir=info.get("DockerRootDir", "?"),
     )

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from workbook.engine import api_tuple, engine_address, unix_socket_path
+from workbook.engine import engine_address, unix_socket_path, version_tuple
 from workbook.errors import WorkbookError
 
 
@@ -53,15 +53,15 @@ def socket_path_from_env(environ: Mapping[str, str] | None = None) -> str:
 
 def newer_api(version: str) -> str:
     """The API version after ``version`` ("1.51" -> "1.52"): one an engine of that maximum refuses."""
-    major, minor = api_tuple(version)[:2]
+    major, minor = version_tuple(version)[:2]
     return f"{major}.{minor + 1}"
 
 
 def older_api(minimum: str, wanted: str) -> str:
     """``wanted`` when an engine with API floor ``minimum`` refuses it, else the version just below the floor."""
-    if api_tuple(wanted) < api_tuple(minimum):
+    if version_tuple(wanted) < version_tuple(minimum):
         return wanted
-    major, minor = api_tuple(minimum)[:2]
+    major, minor = version_tuple(minimum)[:2]
     return f"{major}.{minor - 1}"
 
 

@@ -45,7 +45,12 @@ def architecture_svg(facts: EngineFacts, images: list[str]) -> str:
             240,
             170,
             "daemon (dockerd)",
-            [facts.server_version, f"API {facts.server_api}", f"storage: {facts.storage_driver}", facts.root_dir],
+            [
+                f"Engine {facts.server_version}",
+                f"API {facts.server_min_api} to {facts.server_api}",
+                facts.image_store.split(" (")[0],
+                f"storage: {facts.storage_driver}",
+            ],
             "#fdf0e0",
         ),
         _box(630, 10, 280, 100, "containers", ["running processes", "from images"], "#e9f7e9"),
