@@ -47,4 +47,4 @@ def check_app_layers_mb(client: docker.DockerClient, image: str, base: str, answ
         f"{answer} MB is off: the image's own layers add {'more' if actual > answer else 'less'} than that. "
         "Add up the sizes `docker history` lists above the base image's own entries.",
     )
-    return passed(f"Right: {image} adds about {round(actual)} MB to {base}.")
+    return passed(f"Right: {image} adds ≈ {actual:.0f} MB to {base} (its own layers, unpacked).")
