@@ -142,7 +142,7 @@ def timed_build(
 # BuildKit's plain progress: "#7 [3/6] RUN …" (or "#7 [stage-1 3/6] …"), then "#7 CACHED" or "#7 DONE 1.2s".
 BUILDKIT_STEP = re.compile(r"^#(\d+) \[(?:\S+ )?(\d+)/(\d+)\] (.*)$")
 BUILDKIT_STATUS = re.compile(r"^#(\d+) (CACHED|DONE (\d+(?:\.\d+)?)s|ERROR\b.*)$")
-BUILDKIT_NAMING = re.compile(r"^#\d+ naming to (\S+?)(?: done)?$")
+BUILDKIT_NAMING = re.compile(r"^#\d+ naming to (\S+?)(?: \d+(?:\.\d+)?s)?(?: done)?$")
 BUILDKIT_ERROR = re.compile(r"^(ERROR: .*|#\d+ ERROR: .*|Dockerfile:\d+|\s*\d+ \| >>> .*)$")
 
 
