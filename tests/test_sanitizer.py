@@ -90,3 +90,8 @@ def test_03_measured_sizes_after_the_approximately_equal_sign_are_normalised():
     assert sanitize("base ≈   0.24 MB  COPY") == "base ≈ N MB  COPY"
     assert sanitize("≈   213 MB  our image") == "≈ N MB  our image"
     assert sanitize("is ≈ 4.4 times our whole image") == "is ≈ N times our whole image"
+
+
+def test_03_buildkit_context_refs_are_normalised():
+    line = 'failed to calculate checksum of ref 2lr54gdup2erkbr11n935ivvz::jtrfikqfojacxnsvdcrwpdcoq: "/x": not found'
+    assert sanitize(line) == 'failed to calculate checksum of ref ID::ID: "/x": not found'
