@@ -154,6 +154,12 @@ def test_parse_buildkit_orders_steps_and_reads_cache_and_times():
     ]
 
 
+def test_a_step_under_two_vertices_is_one_step():
+    log = "#5 [1/2] FROM base\n#5 DONE 0.1s\n#6 [2/2] RUN x\n#6 DONE 1.0s\n#7 [2/2] RUN x\n#7 CACHED\n"
+    steps = parse_buildkit(log)
+    assert [(s.number, s.cached, s.seconds) for s in steps] == [(1, False, 0.1), (2, True, 1.0)]
+
+
 def test_buildkit_summary_is_stable_lines_only():
     assert buildkit_summary(BUILDKIT_LOG) == [
         "[1/4] FROM docker.io/library/base:1@sha256:c603c8fd176e74f4b573b6c25bbd2c054fda2f0217251fac18fe155278e0909f",
@@ -170,9 +176,11 @@ def test_buildkit_summary_is_stable_lines_only():
 
 
 def test_buildkit_errors_keep_what_failed():
-    errors = buildkit_errors(BUILDKIT_FAILED)
-    assert errors[0].startswith("#6 ERROR: failed to calculate checksum")
-    assert "   2 | >>> COPY settings.toml ." in errors and errors[-1].startswith("ERROR: failed to build")
+    assert buildkit_errors(BUILDKIT_FAILED) == [
+        "Dockerfile:2",
+        "   2 | >>> COPY settings.toml .",
+        'ERROR: failed to build: failed to solve: failed to compute cache key: "/settings.toml": not found',
+    ]
     assert parse_buildkit(BUILDKIT_FAILED)[0].cached is False
 
 

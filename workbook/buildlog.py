@@ -143,7 +143,7 @@ def timed_build(
 BUILDKIT_STEP = re.compile(r"^#(\d+) \[(?:\S+ )?(\d+)/(\d+)\] (.*)$")
 BUILDKIT_STATUS = re.compile(r"^#(\d+) (CACHED|DONE (\d+(?:\.\d+)?)s|ERROR\b.*)$")
 BUILDKIT_NAMING = re.compile(r"^#\d+ naming to (\S+?)(?: \d+(?:\.\d+)?s)?(?: done)?$")
-BUILDKIT_ERROR = re.compile(r"^(ERROR: .*|#\d+ ERROR: .*|Dockerfile:\d+|\s*\d+ \| >>> .*)$")
+BUILDKIT_ERROR = re.compile(r"^(ERROR: .*|Dockerfile:\d+|\s*\d+ \| >>> .*)$")
 
 
 def parse_buildkit(log: str) -> list[Step]:
@@ -152,20 +152,21 @@ def parse_buildkit(log: str) -> list[Step]:
     A step is cached when BuildKit printed ``CACHED`` for it; its seconds are those of its
     ``DONE`` line (0 for a cached step). ``[internal]`` steps are left out.
     """
-    steps: dict[str, Step] = {}
+    steps: dict[int, Step] = {}
+    vertices: dict[str, Step] = {}  # BuildKit's "#N" vertex numbers; one step may show under two
     for line in log.splitlines():
         match = BUILDKIT_STEP.match(line)
         if match:
             vertex, number, _, instruction = match.groups()
-            steps.setdefault(vertex, Step(int(number), instruction))
+            vertices[vertex] = steps.setdefault(int(number), Step(int(number), instruction))
             continue
         status = BUILDKIT_STATUS.match(line)
-        if status and status.group(1) in steps:
-            step = steps[status.group(1)]
+        if status and status.group(1) in vertices:
+            step = vertices[status.group(1)]
             if status.group(2) == "CACHED":
                 step.cached = True
             elif status.group(3):
-                step.seconds = float(status.group(3))
+                step.seconds = max(step.seconds, float(status.group(3)))
     return sorted(steps.values(), key=lambda step: step.number)
 
 
@@ -186,7 +187,11 @@ def buildkit_summary(log: str, status: bool = False) -> list[str]:
 
 
 def buildkit_errors(log: str) -> list[str]:
-    """The lines of a failed BuildKit log that say what failed (the ERROR lines, the Dockerfile excerpt)."""
+    """The lines of a failed BuildKit log that say what failed: the Dockerfile line, its excerpt, the final ERROR.
+
+    The ``#N ERROR`` line of the failed step says the same as the final one, under a
+    vertex number that changes from run to run, so it is left out.
+    """
     return [line for line in log.splitlines() if BUILDKIT_ERROR.match(line)]
 
 
