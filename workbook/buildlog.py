@@ -81,8 +81,13 @@ def parse_steps(log: str) -> list[Step]:
 
 
 def summary_lines(log: str) -> list[str]:
-    """The stable lines of a build log: ``Step n/m : …`` and ``Successfully built/tagged …``."""
-    return [line for line in log.splitlines() if STEP_LINE.match(line) or RESULT_LINE.match(line)]
+    """The stable lines of a build log: ``Step n/m : …`` and ``Successfully built/tagged …``.
+
+    A BuildKit log (``docker build`` on current engines) has no ``Step`` lines; its
+    stable lines are ``buildkit_summary``'s (``[n/m] INSTRUCTION``, ``naming to …``).
+    """
+    lines = [line for line in log.splitlines() if STEP_LINE.match(line) or RESULT_LINE.match(line)]
+    return lines or buildkit_summary(log)
 
 
 def cli_build(command: str, cwd: str | Path | None = None) -> Result:
