@@ -116,3 +116,33 @@ def test_python_patch_levels_are_normalised():
     assert sanitize("the python image runs Python 3.13.5, not the host's") == (
         "the python image runs Python 3.13.x, not the host's"
     )
+def test_03_engine_line_reads_the_same_on_every_engine_build():
+    a = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
+    b = "Docker engine 29.0.1 answers at unix:///var/run/docker.sock (API 1.52)."
+    assert sanitize(a) == sanitize(b) == "Docker engine VERSION answers at unix:///var/run/docker.sock (API N.NN)."
+
+
+def test_03_copied_file_hashes_in_docker_history_are_normalised():
+    truncated = "0B\t/bin/sh -c #(nop) COPY file:a7a074809ddb0e58…"
+    assert sanitize(truncated) == "0B\t/bin/sh -c #(nop) COPY file:HASH…"
+    assert "HASH" in sanitize("COPY dir:9e663109ebaed0c15… in .")
+
+
+def test_03_docker_history_sizes_are_normalised_but_empty_layers_stay():
+    history = "0B\tUSER 10001\n24.6kB\tCOPY . . # buildkit\n14.3MB\tRUN |1 UID=10001 pip\n143MB\t\n959B\tCOPY x"
+    assert (
+        sanitize(history)
+        == "0B\tUSER 10001\nSIZE\tCOPY . . # buildkit\nSIZE\tRUN |1 UID=10001 pip\nSIZE\t\nSIZE\tCOPY x"
+    )
+    assert sanitize("Size 12MB in text") == "Size 12MB in text"
+
+
+def test_03_measured_sizes_after_the_approximately_equal_sign_are_normalised():
+    assert sanitize("base ≈   0.24 MB  COPY") == "base ≈ N MB  COPY"
+    assert sanitize("≈   213 MB  our image") == "≈ N MB  our image"
+    assert sanitize("is ≈ 4.4 times our whole image") == "is ≈ N times our whole image"
+
+
+def test_03_buildkit_context_refs_are_normalised():
+    line = 'failed to calculate checksum of ref 2lr54gdup2erkbr11n935ivvz::jtrfikqfojacxnsvdcrwpdcoq: "/x": not found'
+    assert sanitize(line) == 'failed to calculate checksum of ref ID::ID: "/x": not found'

@@ -1,9 +1,14 @@
-"""Read what the classic builder says: its steps, which came from the cache, and how long each took.
+"""Read what the builders say: their steps, which came from the cache, and how long each took.
 
-The classic builder (``docker build`` without BuildKit, and every build through the SDK)
-prints ``Step n/m : INSTRUCTION`` for each instruction, then `` ---> Using cache`` when
-the layer already exists. ``timed_build`` streams a build through the SDK and records,
-for each step, whether it was cached and how many seconds it took.
+BuildKit (``docker build`` on Engine 23 and later, through buildx) with
+``--progress=plain`` prints each instruction as ``#7 [3/6] RUN …``, then ``#7 CACHED``
+when the cache served it or ``#7 DONE 1.2s`` when it ran; ``buildkit_build`` runs such
+a command and reads its steps (``parse_buildkit``).
+
+The legacy builder (every build through the Docker SDK for Python) prints
+``Step n/m : INSTRUCTION`` for each instruction, then `` ---> Using cache`` when the
+layer already exists. ``timed_build`` streams a build through the SDK and records, for
+each step, whether it was cached and how many seconds it took.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class BuildRun:
     image: docker.models.images.Image | None
     steps: list[Step] = field(default_factory=list)
     seconds: float = 0.0
+    result: Result | None = None
 
     @property
     def cached_steps(self) -> int:
@@ -75,8 +81,13 @@ def parse_steps(log: str) -> list[Step]:
 
 
 def summary_lines(log: str) -> list[str]:
-    """The stable lines of a build log: ``Step n/m : …`` and ``Successfully built/tagged …``."""
-    return [line for line in log.splitlines() if STEP_LINE.match(line) or RESULT_LINE.match(line)]
+    """The stable lines of a build log: ``Step n/m : …`` and ``Successfully built/tagged …``.
+
+    A BuildKit log (``docker build`` on current engines) has no ``Step`` lines; its
+    stable lines are ``buildkit_summary``'s (``[n/m] INSTRUCTION``, ``naming to …``).
+    """
+    lines = [line for line in log.splitlines() if STEP_LINE.match(line) or RESULT_LINE.match(line)]
+    return lines or buildkit_summary(log)
 
 
 def cli_build(command: str, cwd: str | Path | None = None) -> Result:
@@ -131,3 +142,90 @@ def timed_build(
     build.seconds = ended - started
     build.image = stream.image()
     return build
+
+
+# BuildKit's plain progress: "#7 [3/6] RUN …" (or "#7 [stage-1 3/6] …"), then "#7 CACHED" or "#7 DONE 1.2s".
+BUILDKIT_STEP = re.compile(r"^#(\d+) \[(?:\S+ )?(\d+)/(\d+)\] (.*)$")
+BUILDKIT_STATUS = re.compile(r"^#(\d+) (CACHED|DONE (\d+(?:\.\d+)?)s|ERROR\b.*)$")
+BUILDKIT_NAMING = re.compile(r"^#\d+ naming to (\S+?)(?: \d+(?:\.\d+)?s)?(?: done)?$")
+BUILDKIT_ERROR = re.compile(r"^(ERROR: .*|Dockerfile:\d+|\s*\d+ \| >>> .*)$")
+
+
+def parse_buildkit(log: str) -> list[Step]:
+    """The Dockerfile steps of a BuildKit ``--progress=plain`` log, in Dockerfile order.
+
+    A step is cached when BuildKit printed ``CACHED`` for it; its seconds are those of its
+    ``DONE`` line (0 for a cached step). ``[internal]`` steps are left out.
+    """
+    steps: dict[int, Step] = {}
+    vertices: dict[str, Step] = {}  # BuildKit's "#N" vertex numbers; one step may show under two
+    for line in log.splitlines():
+        match = BUILDKIT_STEP.match(line)
+        if match:
+            vertex, number, _, instruction = match.groups()
+            vertices[vertex] = steps.setdefault(int(number), Step(int(number), instruction))
+            continue
+        status = BUILDKIT_STATUS.match(line)
+        if status and status.group(1) in vertices:
+            step = vertices[status.group(1)]
+            if status.group(2) == "CACHED":
+                step.cached = True
+            elif status.group(3):
+                step.seconds = max(step.seconds, float(status.group(3)))
+    return sorted(steps.values(), key=lambda step: step.number)
+
+
+def buildkit_summary(log: str, status: bool = False) -> list[str]:
+    """The stable lines of a BuildKit log: one ``[n/m] INSTRUCTION`` per step, then ``naming to …``.
+
+    With ``status``, each step line ends in ``CACHED`` or ``RUN`` (whether the cache
+    served it: that depends on what was built before on the engine).
+    """
+    total = max((int(m.group(3)) for m in map(BUILDKIT_STEP.match, log.splitlines()) if m), default=0)
+    lines = []
+    for step in parse_buildkit(log):
+        line = f"[{step.number}/{total}] {step.instruction}"
+        lines.append(f"{line}  {'CACHED' if step.cached else 'RUN'}" if status else line)
+    names = dict.fromkeys(m.group(1) for m in map(BUILDKIT_NAMING.match, log.splitlines()) if m)
+    lines += [f"naming to {name}" for name in names]
+    return lines
+
+
+def buildkit_errors(log: str) -> list[str]:
+    """The lines of a failed BuildKit log that say what failed: the Dockerfile line, its excerpt, the final ERROR.
+
+    The ``#N ERROR`` line of the failed step says the same as the final one, under a
+    vertex number that changes from run to run, so it is left out.
+    """
+    return [line for line in log.splitlines() if BUILDKIT_ERROR.match(line)]
+
+
+def buildkit_build(
+    command: str,
+    cwd: str | Path | None = None,
+    status: bool = False,
+    check: bool = True,
+    clock: Callable[[], float] = time.monotonic,
+) -> BuildRun:
+    """Run a ``docker build --progress=plain …`` command line; print ``$ command`` and the stable lines.
+
+    Prints ``buildkit_summary`` of the log (pip's download lines and timings change from
+    run to run). On failure it prints ``buildkit_errors`` of the log, then raises
+    CommandFailed unless ``check`` is False. The BuildRun holds the steps, the wall-clock
+    seconds and the Result (``.result.output`` is the whole log); its image is None.
+    """
+    if "--progress=plain" not in command:
+        raise ValueError("buildkit_build reads BuildKit's plain progress: add --progress=plain to the command.")
+    started = clock()
+    result = run(command, cwd=cwd, check=False, show=False)
+    seconds = clock() - started
+    print(f"$ {command}")
+    if not result.ok:
+        print("\n".join(buildkit_errors(result.output) or result.output.splitlines()[-10:]))
+        if check:
+            from workbook.errors import CommandFailed
+
+            raise CommandFailed(f"`{command}` exited with status {result.returncode}; the builder's error is above.")
+    else:
+        print("\n".join(buildkit_summary(result.output, status=status)))
+    return BuildRun(image=None, steps=parse_buildkit(result.output), seconds=seconds, result=result)
