@@ -43,7 +43,7 @@ def test_missing_file_names_the_fix(tmp_path):
 def test_missing_linter_says_how_to_install(tmp_path, monkeypatch):
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM scratch\n")
-    monkeypatch.setattr(hadolint.shutil, "which", lambda name: None)
+    monkeypatch.setattr(hadolint.shutil, "which", lambda name, path=None: None)
     with pytest.raises(LinterMissing, match="make setup"):
         lint(dockerfile)
 

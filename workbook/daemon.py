@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbook.imagestore import image_store  # noqa: F401  (notebook 05 imports it from here)
+
 REAL_DAEMON_JSON = Path("/etc/docker/daemon.json")
 """Where dockerd reads its settings on Linux (Docker Desktop: Settings → Docker Engine)."""
 
@@ -214,12 +216,6 @@ def overlay_dirs(attrs: dict[str, Any], proc: Path = Path("/proc")) -> OverlayDi
         return f"The container's / is not an overlay mount here ({options or 'no mount found'})."
     lower = tuple(Path(d) for d in options.get("lowerdir", "").split(":") if d)
     return OverlayDirs(Path(options["upperdir"]), lower, Path(options["workdir"]) if options.get("workdir") else None)
-
-
-def image_store(info: dict[str, Any]) -> str:
-    """ "containerd" when ``docker info`` reports the containerd image store, else "classic"."""
-    status = dict(info.get("DriverStatus") or [])
-    return "containerd" if status.get("driver-type") == "io.containerd.snapshotter.v1" else "classic"
 
 
 def cannot_read(path: Path, would_see: str = "what is in it") -> str | None:

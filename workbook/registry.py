@@ -31,6 +31,7 @@ import docker.errors
 import requests
 
 import docker
+from workbook import imagestore
 from workbook.cleanup import track_path
 from workbook.errors import ServiceNotReady, WorkbookError
 
@@ -58,7 +59,6 @@ CONFIG_DIR_IN_CONTAINER = "/etc/workbook-registry"
 DATA_DIR = "/var/lib/registry"
 CERTS_D = Path("/etc/docker/certs.d")
 
-CONTAINERD_STORE = ("driver-type", "io.containerd.snapshotter.v1")
 """The ``DriverStatus`` pair that ``docker info`` shows when images live in containerd's store."""
 
 ATTESTATION = "attestation-manifest"
@@ -212,8 +212,7 @@ def engine_is_local_and_root(client: docker.DockerClient) -> tuple[bool, str]:
 
 def image_store(client: docker.DockerClient) -> str:
     """'containerd' when ``docker info`` reports the containerd image store, else 'classic'."""
-    pairs = client.info().get("DriverStatus") or []
-    return "containerd" if any(tuple(pair) == CONTAINERD_STORE for pair in pairs) else "classic"
+    return imagestore.image_store(client.info())
 
 
 def distribution_version(line: str) -> tuple[int, ...]:

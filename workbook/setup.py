@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import docker
-from workbook import ROOT, provision
+from workbook import ROOT, imagestore, provision
 from workbook.engine import connect, engine_address, explain_connection_error
 from workbook.errors import EngineUnavailable, WorkbookError
 from workbook.images import BASE_IMAGES, Resolution, resolve, write_env_file
@@ -50,8 +50,7 @@ def running_engine() -> tuple[str, str] | None:
 
 def store_of(client: docker.DockerClient) -> str:
     """'containerd' when the engine uses the containerd image store, else 'classic'."""
-    status = client.info().get("DriverStatus") or []
-    return "containerd" if ["driver-type", "io.containerd.snapshotter.v1"] in status else "classic"
+    return imagestore.image_store(client.info())
 
 
 def ensure_engine() -> str:
