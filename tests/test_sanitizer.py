@@ -63,3 +63,14 @@ def test_leftover_lines_read_the_same_whatever_an_earlier_run_left():
     clean = "Nothing left over from an earlier run of 04-container."
     dirty = "Removed what an earlier run of 04-container left behind: 1 container, 1 image."
     assert sanitize(clean) == sanitize(dirty) == "Leftovers of an earlier run of 04-container: checked."
+
+
+def test_08_engine_banner_hides_build_string_and_api_version():
+    new = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
+    old = "Docker engine 20.10.24+dfsg1 answers at unix:///var/run/docker.sock (API 1.41)."
+    expected = "Docker engine VERSION answers at unix:///var/run/docker.sock (API N.NN)."
+    assert sanitize(new) == sanitize(old) == expected
+
+
+def test_08_compose_down_duration_is_normalised():
+    assert sanitize("down took 0.8 s") == sanitize("down took 12.3 s") == "down took N.N s"
