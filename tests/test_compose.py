@@ -6,6 +6,7 @@ import socket
 import subprocess
 
 import pytest
+import requests
 
 import workbook.compose as wc
 from workbook.cli import Result
@@ -19,6 +20,7 @@ from workbook.compose import (
     recorded_projects,
     summarize,
 )
+from workbook.errors import ServiceNotReady
 from workbook.images import resolved
 from workbook.ports import port_is_free
 
@@ -104,6 +106,30 @@ def test_cached_steps_are_those_buildkit_marked_cached():
     assert cached_steps(BAKE_OUTPUT) == ["[2/3] WORKDIR /usr/src/app"]
     assert cached_steps(BUILD_OUTPUT) == ["[web 2/3] WORKDIR /usr/src/app"]
     assert cached_steps("") == []
+
+
+class _Answer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def test_wait_for_new_answer_treats_connection_errors_as_not_yet(monkeypatch):
+    answers = iter([_Answer("old"), requests.ConnectionError(), requests.ReadTimeout(), _Answer("new")])
+
+    def fake_get(url: str, timeout: float) -> _Answer:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(wc.requests, "get", fake_get)
+    assert wc.wait_for_new_answer("http://127.0.0.1:1/", "old", interval=0) == "new"
+
+
+def test_wait_for_new_answer_gives_up_with_the_last_observation(monkeypatch):
+    monkeypatch.setattr(wc.requests, "get", lambda url, timeout: _Answer("old"))
+    with pytest.raises(ServiceNotReady, match="last: still 'old'"):
+        wc.wait_for_new_answer("http://127.0.0.1:1/", "old", timeout=0.05, interval=0.01)
 
 
 def test_command_shows_env_project_and_extra_files(records):

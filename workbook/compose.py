@@ -15,14 +15,17 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
+
 import docker
 from workbook import ROOT
 from workbook.cli import Result, run
-from workbook.errors import CommandFailed, WorkbookError
+from workbook.errors import CommandFailed, ServiceNotReady, WorkbookError
 from workbook.ports import LOOPBACK, any_free_port, port_is_free
 
 COMPOSE_DIR = ROOT / "compose"
@@ -108,6 +111,27 @@ def cached_steps(output: str) -> list[str]:
     """The numbered steps that BuildKit reported as ``CACHED`` (taken from its build cache), in order."""
     cached = {match.group(1) for line in output.splitlines() if (match := CACHED_STEP.match(line))}
     return [text for vertex, text in _numbered_steps(output).values() if vertex in cached]
+
+
+def wait_for_new_answer(url: str, old: str, timeout: float = 30.0, interval: float = 0.2) -> str:
+    """Poll ``url`` until its body is no longer ``old`` (a server reloading changed code); return the new body.
+
+    A refused, reset or slow connection means "not yet": the workers are restarting.
+    Raises ServiceNotReady after ``timeout`` seconds, naming the last observation.
+    """
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    while True:
+        try:
+            text = requests.get(url, timeout=5).text
+            if text != old:
+                return text
+            last = f"still {old!r}"
+        except requests.RequestException as error:
+            last = type(error).__name__
+        if time.monotonic() >= deadline:
+            raise ServiceNotReady(f"{url}: no new answer within {timeout:.0f}s (last: {last})")
+        time.sleep(interval)
 
 
 def free_port_range(preferred: int = 5000, count: int = 3, host: str = LOOPBACK, announce: bool = True) -> str:
