@@ -102,6 +102,13 @@ def test_build_steps_of_bake_have_no_target_name():
     ]
 
 
+def test_build_steps_give_shared_steps_this_builds_total():
+    shared = "#6 [1/5] FROM docker.io/x/python:3.13-slim\n#7 [2/5] WORKDIR /app\n#7 CACHED\n"
+    own = "#8 [3/6] RUN useradd app\n#9 [4/6] COPY a .\n#10 [5/6] RUN pip\n#11 [6/6] COPY . .\n#11 CACHED\n"
+    assert build_steps(shared + own)[:2] == ["[1/6] FROM docker.io/x/python:3.13-slim", "[2/6] WORKDIR /app"]
+    assert cached_steps(shared + own) == ["[2/6] WORKDIR /app", "[6/6] COPY . ."]
+
+
 def test_cached_steps_are_those_buildkit_marked_cached():
     assert cached_steps(BAKE_OUTPUT) == ["[2/3] WORKDIR /usr/src/app"]
     assert cached_steps(BUILD_OUTPUT) == ["[web 2/3] WORKDIR /usr/src/app"]

@@ -91,15 +91,27 @@ def summarize(output: str) -> list[str]:
 
 
 def _numbered_steps(output: str) -> dict[tuple[str, int], tuple[str, str]]:
-    """``{(target, n): (vertex number, "[target n/total] text")}`` of a BuildKit log, first sighting each."""
-    steps: dict[tuple[str, int], tuple[str, str]] = {}
+    """``{(target, n): (vertex number, "[target n/total] text")}`` of a BuildKit log, first sighting each.
+
+    BuildKit shares a step with an earlier build that had the same step on the same parent
+    (the same ``FROM`` and ``WORKDIR``) and keeps that build's label, total included:
+    ``[2/5] WORKDIR`` can appear in a build of six steps. The total printed is therefore
+    this build's own, its highest step number.
+    """
+    found: dict[tuple[str, int], tuple[str, str]] = {}
     for line in output.splitlines():
         match = BUILD_STEP.match(line)
         if match:
-            vertex, target, n, total, text = match.groups()
-            label = f"[{target} {n}/{total}]" if target else f"[{n}/{total}]"
-            steps.setdefault((target or "", int(n)), (vertex, f"{label} {text}"))
-    return dict(sorted(steps.items()))
+            vertex, target, n, _, text = match.groups()
+            found.setdefault((target or "", int(n)), (vertex, text))
+    totals: dict[str, int] = {}
+    for target, n in found:
+        totals[target] = max(totals.get(target, 0), n)
+    steps = {}
+    for (target, n), (vertex, text) in sorted(found.items()):
+        label = f"[{target} {n}/{totals[target]}]" if target else f"[{n}/{totals[target]}]"
+        steps[(target, n)] = (vertex, f"{label} {text}")
+    return steps
 
 
 def build_steps(output: str) -> list[str]:
