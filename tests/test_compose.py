@@ -6,17 +6,21 @@ import socket
 import subprocess
 
 import pytest
+import requests
 
 import workbook.compose as wc
+from workbook.cli import Result
 from workbook.compose import (
     Project,
     build_steps,
+    cached_steps,
     down_all,
     draw_stacks,
     free_port_range,
     recorded_projects,
     summarize,
 )
+from workbook.errors import ServiceNotReady
 from workbook.images import resolved
 from workbook.ports import port_is_free
 
@@ -74,6 +78,65 @@ def test_build_steps_lists_each_numbered_step_once():
         "[web 2/3] WORKDIR /usr/src/app",
         "[web 3/3] COPY . .",
     ]
+
+
+BAKE_OUTPUT = """\
+#1 [internal] load local bake definitions
+#1 DONE 0.0s
+#6 [1/3] FROM docker.io/workbook-substitute/python:3.13-slim@sha256:c603
+#6 DONE 0.3s
+#7 [2/3] WORKDIR /usr/src/app
+#7 CACHED
+#10 [3/3] COPY . .
+#10 DONE 0.3s
+#7 [2/3] WORKDIR /usr/src/app
+#7 CACHED
+"""
+
+
+def test_build_steps_of_bake_have_no_target_name():
+    assert build_steps(BAKE_OUTPUT) == [
+        "[1/3] FROM docker.io/workbook-substitute/python:3.13-slim@sha256:c603",
+        "[2/3] WORKDIR /usr/src/app",
+        "[3/3] COPY . .",
+    ]
+
+
+def test_build_steps_give_shared_steps_this_builds_total():
+    shared = "#6 [1/5] FROM docker.io/x/python:3.13-slim\n#7 [2/5] WORKDIR /app\n#7 CACHED\n"
+    own = "#8 [3/6] RUN useradd app\n#9 [4/6] COPY a .\n#10 [5/6] RUN pip\n#11 [6/6] COPY . .\n#11 CACHED\n"
+    assert build_steps(shared + own)[:2] == ["[1/6] FROM docker.io/x/python:3.13-slim", "[2/6] WORKDIR /app"]
+    assert cached_steps(shared + own) == ["[2/6] WORKDIR /app", "[6/6] COPY . ."]
+
+
+def test_cached_steps_are_those_buildkit_marked_cached():
+    assert cached_steps(BAKE_OUTPUT) == ["[2/3] WORKDIR /usr/src/app"]
+    assert cached_steps(BUILD_OUTPUT) == ["[web 2/3] WORKDIR /usr/src/app"]
+    assert cached_steps("") == []
+
+
+class _Answer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def test_wait_for_new_answer_treats_connection_errors_as_not_yet(monkeypatch):
+    answers = iter([_Answer("old"), requests.ConnectionError(), requests.ReadTimeout(), _Answer("new")])
+
+    def fake_get(url: str, timeout: float) -> _Answer:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(wc.requests, "get", fake_get)
+    assert wc.wait_for_new_answer("http://127.0.0.1:1/", "old", interval=0) == "new"
+
+
+def test_wait_for_new_answer_gives_up_with_the_last_observation(monkeypatch):
+    monkeypatch.setattr(wc.requests, "get", lambda url, timeout: _Answer("old"))
+    with pytest.raises(ServiceNotReady, match="last: still 'old'"):
+        wc.wait_for_new_answer("http://127.0.0.1:1/", "old", timeout=0.05, interval=0.01)
 
 
 def test_command_shows_env_project_and_extra_files(records):
@@ -164,6 +227,26 @@ networks:
         assert recorded_projects("test-compose") == []
     finally:
         subprocess.run(["docker", "compose", "-p", "wbtest-down", "down", "-v"], capture_output=True, cwd=tmp_path)
+
+
+def test_down_all_also_removes_the_images_compose_built(records, monkeypatch, capsys):
+    """Fake CLI: after `down`, the images labelled with the project go too (down without a file cannot)."""
+    commands: list[str] = []
+
+    def fake_run(command: str, **_: object) -> Result:
+        commands.append(command)
+        if command.startswith("docker image ls"):
+            return Result(command, 0, "sha256:aaa\nsha256:aaa\n" if "wbtest-built" in command else "")
+        return Result(command, 0, " Container wbtest-built-web-1  Removed\n")
+
+    monkeypatch.setattr(wc, "run", fake_run)
+    assert down_all("test-compose", extra=["wbtest-built", "wbtest-none"]) == ["wbtest-built", "wbtest-none"]
+    assert "docker image ls -q --no-trunc --filter label=com.docker.compose.project=wbtest-built" in commands
+    assert "docker image rm -f sha256:aaa" in commands
+    assert not any(c.startswith("docker image rm") and "wbtest-none" in c for c in commands)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].endswith(": removed 1 objects, then 1 image(s) Compose built for it")
+    assert printed[1].endswith(": removed 1 objects")
 
 
 def test_draw_stacks_draws_empty_projects(records):

@@ -146,3 +146,12 @@ def test_03_measured_sizes_after_the_approximately_equal_sign_are_normalised():
 def test_03_buildkit_context_refs_are_normalised():
     line = 'failed to calculate checksum of ref 2lr54gdup2erkbr11n935ivvz::jtrfikqfojacxnsvdcrwpdcoq: "/x": not found'
     assert sanitize(line) == 'failed to calculate checksum of ref ID::ID: "/x": not found'
+def test_08_engine_banner_hides_build_string_and_api_version():
+    new = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
+    old = "Docker engine 20.10.24+dfsg1 answers at unix:///var/run/docker.sock (API 1.41)."
+    expected = "Docker engine VERSION answers at unix:///var/run/docker.sock (API N.NN)."
+    assert sanitize(new) == sanitize(old) == expected
+
+
+def test_08_compose_down_duration_is_normalised():
+    assert sanitize("down took 0.8 s") == sanitize("down took 12.3 s") == "down took N.N s"

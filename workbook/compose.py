@@ -15,14 +15,17 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
+
 import docker
 from workbook import ROOT
 from workbook.cli import Result, run
-from workbook.errors import CommandFailed, WorkbookError
+from workbook.errors import CommandFailed, ServiceNotReady, WorkbookError
 from workbook.ports import LOOPBACK, any_free_port, port_is_free
 
 COMPOSE_DIR = ROOT / "compose"
@@ -33,8 +36,11 @@ SERVICE_LABEL = "com.docker.compose.service"
 # " Container wb08-web-1  Healthy": Compose's progress lines when its output is not a terminal.
 PROGRESS = re.compile(r"^\s*(Network|Volume|Container|Image)\s+(\S+)\s+(\w[\w ]*?)\s*$")
 KIND_ORDER = {"Image": 0, "Network": 1, "Volume": 2, "Container": 3}
-# "#7 [web 3/6] RUN useradd …": one BuildKit step in --progress plain output.
-BUILD_STEP = re.compile(r"^#\d+ \[(\S+) (\d+)/(\d+)\] (.*)$")
+# "#7 [web 3/6] RUN useradd …" (Compose's internal BuildKit client, or several targets) or
+# "#7 [3/6] RUN useradd …" (buildx bake with one target): one BuildKit step in --progress plain output.
+BUILD_STEP = re.compile(r"^#(\d+) \[(?:(\S+) )?(\d+)/(\d+)\] (.*)$")
+# "#7 CACHED": BuildKit took step #7 from its cache.
+CACHED_STEP = re.compile(r"^#(\d+) CACHED\s*$")
 
 
 def record_file(notebook: str) -> Path:
@@ -84,15 +90,60 @@ def summarize(output: str) -> list[str]:
     return [f"{kind} {name}: {last[(kind, name)]}" for kind, name in ordered] + other
 
 
-def build_steps(output: str) -> list[str]:
-    """The numbered steps of a BuildKit build (``[web 2/6] WORKDIR /usr/src/app``), each once, in order."""
-    steps: dict[tuple[str, int], str] = {}
+def _numbered_steps(output: str) -> dict[tuple[str, int], tuple[str, str]]:
+    """``{(target, n): (vertex number, "[target n/total] text")}`` of a BuildKit log, first sighting each.
+
+    BuildKit shares a step with an earlier build that had the same step on the same parent
+    (the same ``FROM`` and ``WORKDIR``) and keeps that build's label, total included:
+    ``[2/5] WORKDIR`` can appear in a build of six steps. The total printed is therefore
+    this build's own, its highest step number.
+    """
+    found: dict[tuple[str, int], tuple[str, str]] = {}
     for line in output.splitlines():
         match = BUILD_STEP.match(line)
         if match:
-            target, n, total, text = match.groups()
-            steps.setdefault((target, int(n)), f"[{target} {n}/{total}] {text}")
-    return [text for _, text in sorted(steps.items())]
+            vertex, target, n, _, text = match.groups()
+            found.setdefault((target or "", int(n)), (vertex, text))
+    totals: dict[str, int] = {}
+    for target, n in found:
+        totals[target] = max(totals.get(target, 0), n)
+    steps = {}
+    for (target, n), (vertex, text) in sorted(found.items()):
+        label = f"[{target} {n}/{totals[target]}]" if target else f"[{n}/{totals[target]}]"
+        steps[(target, n)] = (vertex, f"{label} {text}")
+    return steps
+
+
+def build_steps(output: str) -> list[str]:
+    """The numbered steps of a BuildKit build (``[web 2/6] WORKDIR …`` or ``[2/6] WORKDIR …``), each once, in order."""
+    return [text for _, text in _numbered_steps(output).values()]
+
+
+def cached_steps(output: str) -> list[str]:
+    """The numbered steps that BuildKit reported as ``CACHED`` (taken from its build cache), in order."""
+    cached = {match.group(1) for line in output.splitlines() if (match := CACHED_STEP.match(line))}
+    return [text for vertex, text in _numbered_steps(output).values() if vertex in cached]
+
+
+def wait_for_new_answer(url: str, old: str, timeout: float = 30.0, interval: float = 0.2) -> str:
+    """Poll ``url`` until its body is no longer ``old`` (a server reloading changed code); return the new body.
+
+    A refused, reset or slow connection means "not yet": the workers are restarting.
+    Raises ServiceNotReady after ``timeout`` seconds, naming the last observation.
+    """
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    while True:
+        try:
+            text = requests.get(url, timeout=5).text
+            if text != old:
+                return text
+            last = f"still {old!r}"
+        except requests.RequestException as error:
+            last = type(error).__name__
+        if time.monotonic() >= deadline:
+            raise ServiceNotReady(f"{url}: no new answer within {timeout:.0f}s (last: {last})")
+        time.sleep(interval)
 
 
 def free_port_range(preferred: int = 5000, count: int = 3, host: str = LOOPBACK, announce: bool = True) -> str:
@@ -289,7 +340,10 @@ def down_all(notebook: str, prefix: str | None = None, extra: Iterable[str] = ()
     The names are the recorded ones, ``extra``, and (with ``prefix``) those that
     ``docker compose ls`` lists. It runs in an empty folder, so Compose finds the
     project's objects by their labels and needs no compose file: it works after an
-    interrupted run and when a file is broken. Returns the names it took down.
+    interrupted run and when a file is broken. ``-v`` also removes the anonymous
+    volumes of the project's containers. Then it removes the images Compose built for
+    the project (Compose labels them ``com.docker.compose.project=NAME``), which
+    ``down`` without a file cannot know. Returns the names it took down.
     """
     names = [*recorded_projects(notebook), *extra]
     if prefix:
@@ -300,10 +354,16 @@ def down_all(notebook: str, prefix: str | None = None, extra: Iterable[str] = ()
             result = run(
                 f"docker compose -p {name} --ansi never down -v --remove-orphans", check=False, show=False, cwd=empty
             )
+            images = run(
+                f"docker image ls -q --no-trunc --filter label={PROJECT_LABEL}={name}", check=False, show=False
+            ).lines
+            if images:
+                run(f"docker image rm -f {' '.join(dict.fromkeys(images))}", check=False, show=False)
             if show:
                 removed = [line for line in summarize(result.output) if line.endswith(": Removed")]
                 state = f"removed {len(removed)} objects" if removed else "nothing to remove"
-                print(f"docker compose -p {name} down -v --remove-orphans: {state}")
+                built = f", then {len(set(images))} image(s) Compose built for it" if images else ""
+                print(f"docker compose -p {name} down -v --remove-orphans: {state}{built}")
     record_file(notebook).unlink(missing_ok=True)
     return names
 
