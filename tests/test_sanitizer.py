@@ -155,3 +155,28 @@ def test_08_engine_banner_hides_build_string_and_api_version():
 
 def test_08_compose_down_duration_is_normalised():
     assert sanitize("down took 0.8 s") == sanitize("down took 12.3 s") == "down took N.N s"
+def test_04_the_engine_line_reads_the_same_on_every_engine_and_address():
+    ours = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
+    other = "Docker engine 29.0.1 answers at tcp://127.0.0.1:2375 (API 1.52)."
+    assert sanitize(ours) == sanitize(other) == "Docker engine VERSION answers at ENGINE (API VERSION)."
+
+
+def test_04_docker_stop_durations_are_normalised_but_exit_codes_stay():
+    fast = "-> exec form:  docker stop took 0.4 s, exit code 0"
+    assert sanitize(fast) == "-> exec form:  docker stop took N.N s, exit code 0"
+    slow = "-> shell form: docker stop took 10.3 s, exit code 137"
+    assert sanitize(slow) == "-> shell form: docker stop took N.N s, exit code 137"
+    check = "✓ gunicorn is PID 1 of wb04-ex2; docker stop took 0.5 s (the timeout is 10 s), exit 0"
+    assert sanitize(check).endswith("docker stop took N.N s (the timeout is 10 s), exit 0")
+
+
+def test_04_a_docker_stats_sample_is_normalised():
+    sample = "wb04-web: CPU 0.02%, memory 45.3MiB / 23.47GiB, 3 processes, network in/out 1.23kB / 612B"
+    other = "wb04-web: CPU 12.50%, memory 101MiB / 7.66GiB, 4 processes, network in/out 980B / 0B"
+    expected = "wb04-web: CPU N%, memory N / HOST, N processes, network in/out N / N"
+    assert sanitize(sample) == sanitize(other) == expected
+
+
+def test_04_the_stats_sample_is_normalised_on_a_terminal_line_too():
+    sample = "wb04-web: CPU 0.02%, memory 52.01MiB / 23.54GiB, 4 processes, network in/out 1.85kB / 1.01kB\r\n"
+    assert sanitize(sample) == "wb04-web: CPU N%, memory N / HOST, N processes, network in/out N / N\r\n"
