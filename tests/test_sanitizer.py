@@ -73,6 +73,8 @@ def test_07_engine_line_and_registry_version_are_normalised():
     )
     v3 = "registry github.com/distribution/distribution/v3 v3.0.0"
     assert sanitize(v3) == "registry github.com/distribution/distribution/v3 v3.0.N"
+
+
 def test_05_06_engine_build_suffixes_are_normalised():
     assert sanitize("Engine 28.5.2+dfsg4 REST API") == "Engine 28.5.2 REST API"
     assert sanitize("Server: Docker/28.5.2+dfsg4 (linux)") == "Server: Docker/28.5.2 (linux)"
@@ -94,6 +96,8 @@ def test_05_data_root_and_cgroup_version_are_normalised():
         "storage=overlayfs cgroup=cgroupfs root=DATA_ROOT logs=json-file"
     )
     assert sanitize("cgroup driver        cgroupfs (cgroup v1)") == "cgroup driver        cgroupfs (cgroup vN)"
+
+
 def test_version_build_suffixes_are_normalised():
     assert sanitize("Docker engine 28.5.2+dfsg4 answers at") == "Docker engine 28.5.2 answers at"
     assert sanitize("github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4") == "github.com/docker/buildx 0.29.1 0.29.1"
@@ -116,6 +120,8 @@ def test_python_patch_levels_are_normalised():
     assert sanitize("the python image runs Python 3.13.5, not the host's") == (
         "the python image runs Python 3.13.x, not the host's"
     )
+
+
 def test_03_engine_line_reads_the_same_on_every_engine_build():
     a = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
     b = "Docker engine 29.0.1 answers at unix:///var/run/docker.sock (API 1.52)."
@@ -146,6 +152,8 @@ def test_03_measured_sizes_after_the_approximately_equal_sign_are_normalised():
 def test_03_buildkit_context_refs_are_normalised():
     line = 'failed to calculate checksum of ref 2lr54gdup2erkbr11n935ivvz::jtrfikqfojacxnsvdcrwpdcoq: "/x": not found'
     assert sanitize(line) == 'failed to calculate checksum of ref ID::ID: "/x": not found'
+
+
 def test_08_engine_banner_hides_build_string_and_api_version():
     new = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
     old = "Docker engine 20.10.24+dfsg1 answers at unix:///var/run/docker.sock (API 1.41)."
@@ -155,6 +163,8 @@ def test_08_engine_banner_hides_build_string_and_api_version():
 
 def test_08_compose_down_duration_is_normalised():
     assert sanitize("down took 0.8 s") == sanitize("down took 12.3 s") == "down took N.N s"
+
+
 def test_04_the_engine_line_reads_the_same_on_every_engine_and_address():
     ours = "Docker engine 28.5.2+dfsg4 answers at unix:///var/run/docker.sock (API 1.51)."
     other = "Docker engine 29.0.1 answers at tcp://127.0.0.1:2375 (API 1.52)."
