@@ -36,3 +36,13 @@ def test_check_false_returns_the_failure_for_assertions():
 def test_a_hanging_command_is_stopped():
     with pytest.raises(CommandFailed, match="did not finish within 0.5 s"):
         run("sleep 5", timeout=0.5, show=False)
+
+
+def test_shown_commands_name_repository_paths_relative_to_the_current_folder(monkeypatch):
+    from workbook.cli import REPOSITORY, shown_command
+
+    command = f"docker build -f {REPOSITORY}/docker/Dockerfile /tmp/ctx"
+    monkeypatch.chdir(REPOSITORY / "notebooks")
+    assert shown_command(command) == "docker build -f ../docker/Dockerfile /tmp/ctx"
+    monkeypatch.chdir(REPOSITORY)
+    assert shown_command(command) == "docker build -f docker/Dockerfile /tmp/ctx"

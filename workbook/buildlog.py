@@ -21,7 +21,7 @@ from pathlib import Path
 
 import docker
 from workbook.build import BuildStream
-from workbook.cli import Result, run
+from workbook.cli import Result, run, shown_command
 
 STEP_LINE = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 RESULT_LINE = re.compile(r"^Successfully (built|tagged) ")
@@ -98,7 +98,7 @@ def cli_build(command: str, cwd: str | Path | None = None) -> Result:
     printed and CommandFailed raised.
     """
     result = run(command, cwd=cwd, check=False, show=False)
-    print(f"$ {command}")
+    print(f"$ {shown_command(command)}")
     if not result.ok:
         print(result.output.rstrip("\n"))
         from workbook.errors import CommandFailed
@@ -219,7 +219,7 @@ def buildkit_build(
     started = clock()
     result = run(command, cwd=cwd, check=False, show=False)
     seconds = clock() - started
-    print(f"$ {command}")
+    print(f"$ {shown_command(command)}")
     if not result.ok:
         print("\n".join(buildkit_errors(result.output) or result.output.splitlines()[-10:]))
         if check:

@@ -10,6 +10,18 @@ from pathlib import Path
 
 from workbook.errors import CommandFailed
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def shown_command(command: str) -> str:
+    """``command`` as typed in the current folder: paths inside the repository made relative.
+
+    The checkout's absolute path is a fact of the machine; ``../docker/Dockerfile`` is not.
+    """
+    relative = os.path.relpath(REPOSITORY, os.getcwd())
+    return command.replace(f"{REPOSITORY}/", "" if relative == "." else f"{relative}/")
+
+
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 # Notices the 28.x docker CLI prints on every call against this project's engines. They say
@@ -82,7 +94,7 @@ def run(
         raise CommandFailed(f"`{command}` did not finish within {timeout:g} s.") from None
     result = Result(command, done.returncode, clean_output(done.stdout))
     if show:
-        print(f"$ {command}")
+        print(f"$ {shown_command(command)}")
         if result.output.strip():
             print(result.output.rstrip("\n"))
     if check and not result.ok:
