@@ -77,3 +77,14 @@ def test_buildkit_build_prints_the_report_or_raises(monkeypatch, tmp_path, capsy
     assert result.returncode != 0 and "unknown instruction: COPY.." in out and "#1 " not in out
     with pytest.raises(CommandFailed):
         buildkit_build("docker build --progress=plain -t wb-test-buildkit .", cwd=tmp_path)
+
+
+def test_image_names_read_the_same_on_both_image_stores():
+    from workbook.buildkit import named_images, with_tag
+
+    containerd = "#9 naming to docker.io/library/wb02-flask:latest done\n"
+    classic = "#9 naming to docker.io/library/wb02-flask done\n"
+    assert named_images(containerd) == named_images(classic) == ["docker.io/library/wb02-flask:latest"]
+    assert with_tag("localhost:5000/app") == "localhost:5000/app:latest"
+    assert with_tag("localhost:5000/app:2.0") == "localhost:5000/app:2.0"
+    assert with_tag("x@sha256:" + "a" * 64) == "x@sha256:" + "a" * 64

@@ -58,9 +58,20 @@ def parse_steps(log: str) -> list[BuildKitStep]:
     return sorted(steps.values(), key=lambda step: (step.stage or "", step.number))
 
 
+def with_tag(reference: str) -> str:
+    """``reference`` with its tag: ``docker.io/library/x`` -> ``docker.io/library/x:latest``.
+
+    BuildKit's log names the image with its tag on the containerd image store and without
+    the implied ``:latest`` on the classic store.
+    """
+    if "@" in reference or ":" in reference.rsplit("/", 1)[-1]:
+        return reference
+    return f"{reference}:latest"
+
+
 def named_images(log: str) -> list[str]:
     """The names the build gave its image (``naming to docker.io/library/x:latest``), each once."""
-    names = [match.group(1) for line in log.splitlines() if (match := NAMING.match(line))]
+    names = [with_tag(match.group(1)) for line in log.splitlines() if (match := NAMING.match(line))]
     return list(dict.fromkeys(names))
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import docker
 from workbook.build import BuildStream
+from workbook.buildkit import with_tag
 from workbook.cli import Result, run, shown_command
 
 STEP_LINE = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
@@ -186,7 +187,7 @@ def buildkit_summary(log: str, status: bool = False) -> list[str]:
     for step in parse_buildkit(log):
         line = f"[{step.number}/{total}] {step.instruction}"
         lines.append(f"{line}  {'CACHED' if step.cached else 'RUN'}" if status else line)
-    names = dict.fromkeys(m.group(1) for m in map(BUILDKIT_NAMING.match, log.splitlines()) if m)
+    names = dict.fromkeys(with_tag(m.group(1)) for m in map(BUILDKIT_NAMING.match, log.splitlines()) if m)
     lines += [f"naming to {name}" for name in names]
     return lines
 
