@@ -36,3 +36,11 @@ def test_a_dockerfile_outside_the_context_is_accepted(client, test_labels, tmp_p
         client, context, "workbook-test/outside:1", dockerfile=dockerfile, labels=test_labels, progress=None
     )
     assert image.labels == test_labels
+
+
+def test_a_failed_build_leaves_no_intermediate_image(client, test_labels, tmp_path):
+    (tmp_path / "Dockerfile").write_text(f"FROM {resolved('python')}\nRUN echo step one > /one\nRUN exit 3\n")
+    before = {image.id for image in client.images.list(all=True)}
+    with pytest.raises(BuildFailed):
+        build_image(client, tmp_path, "workbook-test/half:1", labels=test_labels, progress=None, nocache=True)
+    assert {image.id for image in client.images.list(all=True)} - before == set()

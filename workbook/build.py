@@ -12,6 +12,7 @@ import docker
 from workbook.errors import WorkbookError
 
 STEP = re.compile(r"^Step \d+/\d+ : ")
+STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
 
 
 class BuildFailed(WorkbookError):
@@ -48,6 +49,7 @@ class BuildStream:
         self.nocache = nocache
         self.image_id: str | None = None
         self.log: list[str] = []
+        self.made: list[str] = []  # images of the steps this build ran (not those served by the cache)
 
     def lines(self) -> Iterator[str]:
         """Each line the builder prints, as it prints it."""
@@ -63,6 +65,7 @@ class BuildStream:
             decode=True,
         ):
             if "error" in chunk:
+                self.remove_intermediates()
                 detail = chunk.get("errorDetail", {}).get("message") or chunk["error"]
                 tail = "\n".join(self.log[-5:]).strip()
                 context_lines = f"\nLast build output:\n{tail}" if tail else ""
@@ -70,8 +73,23 @@ class BuildStream:
             if "aux" in chunk and "ID" in chunk["aux"]:
                 self.image_id = chunk["aux"]["ID"]
             for line in chunk.get("stream", "").splitlines():
+                made = STEP_IMAGE.match(line)
+                if made and not (self.log and self.log[-1].strip() == "---> Using cache"):
+                    self.made.append(made.group(1))
                 self.log.append(line)
                 yield line
+
+    def remove_intermediates(self) -> None:
+        """After a failed step: remove the untagged images of the steps that did run.
+
+        The legacy builder keeps them (they carry no label, so no cleanup would find
+        them); images the cache served belong to earlier builds and stay.
+        """
+        for image_id in reversed(self.made):
+            try:
+                self.client.images.remove(image_id, noprune=False)
+            except docker.errors.APIError:
+                pass  # in use by a child or a container: not ours to force
 
     def image(self) -> docker.models.images.Image:
         """The image the finished build made."""
