@@ -44,3 +44,4 @@ def test_a_failed_build_leaves_no_intermediate_image(client, test_labels, tmp_pa
     with pytest.raises(BuildFailed):
         build_image(client, tmp_path, "workbook-test/half:1", labels=test_labels, progress=None, nocache=True)
     assert {image.id for image in client.images.list(all=True)} - before == set()
+    assert client.images.get(resolved("python")).tags, "the base image is never an intermediate"

@@ -2,7 +2,6 @@
 
 import pytest
 
-from workbook.build import BuildFailed
 from workbook.buildlog import (
     buildkit_build,
     buildkit_errors,
@@ -11,7 +10,6 @@ from workbook.buildlog import (
     parse_buildkit,
     parse_steps,
     summary_lines,
-    timed_build,
 )
 from workbook.cleanup import remove_labelled
 from workbook.engine import connect
@@ -59,37 +57,6 @@ def client():
     remove_labelled(engine, NAME)
     yield engine
     remove_labelled(engine, NAME)
-
-
-def test_timed_build_sees_the_cache_on_a_rebuild(client, tmp_path):
-    (tmp_path / "a.txt").write_text("a\n")
-    (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY a.txt /\n")
-    first = timed_build(client, tmp_path, "wb-test-buildlog:1", labels=LABELS, nocache=True)
-    again = timed_build(client, tmp_path, "wb-test-buildlog:2", labels=LABELS)
-    assert first.cached_steps == 0 and not first.step("COPY").cached
-    assert again.step("COPY a.txt").cached
-    assert again.image.id == first.image.id
-    assert (
-        all(step.seconds >= 0 for step in first.steps) and first.seconds >= sum(s.seconds for s in first.steps) - 1e-6
-    )
-    with pytest.raises(KeyError):
-        first.step("RUN")
-
-
-def test_timed_build_raises_with_the_builders_words(client, tmp_path):
-    (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY missing.txt /\n")
-    with pytest.raises(BuildFailed, match="missing.txt"):
-        timed_build(client, tmp_path, "wb-test-buildlog:broken", labels=LABELS)
-
-
-def test_timed_build_with_a_dockerfile_outside_the_context(client, tmp_path):
-    context = tmp_path / "context"
-    context.mkdir()
-    (context / "a.txt").write_text("a\n")
-    outside = tmp_path / "Other.Dockerfile"
-    outside.write_text("FROM scratch\nCOPY a.txt /b.txt\n")
-    build = timed_build(client, context, "wb-test-buildlog:outside", dockerfile=outside, labels=LABELS)
-    assert [s.keyword for s in build.steps] == ["FROM", "COPY", "LABEL"]
 
 
 def test_cli_build_prints_summary_and_raises_with_full_log(client, tmp_path, capsys):

@@ -74,20 +74,27 @@ class BuildStream:
                 self.image_id = chunk["aux"]["ID"]
             for line in chunk.get("stream", "").splitlines():
                 made = STEP_IMAGE.match(line)
-                if made and not (self.log and self.log[-1].strip() == "---> Using cache"):
+                step = next((seen for seen in reversed(self.log) if STEP.match(seen)), "")
+                from_step = STEP.sub("", step).upper().startswith("FROM ")
+                if made and not from_step and not (self.log and self.log[-1].strip() == "---> Using cache"):
                     self.made.append(made.group(1))
                 self.log.append(line)
                 yield line
 
     def remove_intermediates(self) -> None:
-        """After a failed step: remove the untagged images of the steps that did run.
+        """Remove the untagged images of the steps this build ran (not the image it made).
 
-        The legacy builder keeps them (they carry no label, so no cleanup would find
-        them); images the cache served belong to earlier builds and stay.
+        The legacy builder keeps one per step. They carry no label, so no cleanup finds
+        them; on the containerd image store they outlive the final image. On the classic
+        store the engine refuses (they are the final image's parents, removed with it).
+        Images the cache served belong to earlier builds and stay.
         """
         for image_id in reversed(self.made):
+            if self.image_id and self.image_id.split(":")[-1].startswith(image_id):
+                continue
             try:
-                self.client.images.remove(image_id, noprune=False)
+                if not self.client.images.get(image_id).tags:  # a named image is never an intermediate
+                    self.client.images.remove(image_id, noprune=False)
             except docker.errors.APIError:
                 pass  # in use by a child or a container: not ours to force
 
@@ -97,7 +104,9 @@ class BuildStream:
             raise BuildFailed(
                 f"Building {self.tag} ended without an image ID; last output: {' | '.join(self.log[-3:])}"
             )
-        return self.client.images.get(self.image_id)
+        image = self.client.images.get(self.image_id)
+        self.remove_intermediates()
+        return image
 
 
 def build_image(

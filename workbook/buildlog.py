@@ -6,9 +6,7 @@ when the cache served it or ``#7 DONE 1.2s`` when it ran; ``buildkit_build`` run
 a command and reads its steps (``parse_buildkit``).
 
 The legacy builder (every build through the Docker SDK for Python) prints
-``Step n/m : INSTRUCTION`` for each instruction, then `` ---> Using cache`` when the
-layer already exists. ``timed_build`` streams a build through the SDK and records, for
-each step, whether it was cached and how many seconds it took.
+``Step n/m : INSTRUCTION`` for each instruction; ``summary_lines`` keeps those.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
-from workbook.build import BuildStream
 from workbook.buildkit import with_tag
 from workbook.cli import Result, run, shown_command
 
@@ -107,42 +104,6 @@ def cli_build(command: str, cwd: str | Path | None = None) -> Result:
         raise CommandFailed(f"`{command}` exited with status {result.returncode}; its output is above.")
     print("\n".join(summary_lines(result.output)))
     return result
-
-
-def timed_build(
-    client: docker.DockerClient,
-    context: str | Path,
-    tag: str,
-    dockerfile: str | Path | None = None,
-    buildargs: dict[str, str] | None = None,
-    labels: dict[str, str] | None = None,
-    nocache: bool = False,
-    clock: Callable[[], float] = time.monotonic,
-) -> BuildRun:
-    """Build like ``workbook.build.build_image`` and time every step; BuildFailed on errors.
-
-    A step's time runs from its ``Step`` line to the next one (the last step's, to the
-    end of the stream), so a cached step costs only the builder's bookkeeping.
-    """
-    stream = BuildStream(client, context, tag, dockerfile, buildargs, labels, nocache)
-    build = BuildRun(image=None)
-    started = step_started = clock()
-    for line in stream.lines():
-        match = STEP_LINE.match(line)
-        if match:
-            now = clock()
-            if build.steps:
-                build.steps[-1].seconds = now - step_started
-            step_started = now
-            build.steps.append(Step(int(match.group(1)), match.group(3)))
-        elif line.startswith(USING_CACHE) and build.steps:
-            build.steps[-1].cached = True
-    ended = clock()
-    if build.steps:
-        build.steps[-1].seconds = ended - step_started
-    build.seconds = ended - started
-    build.image = stream.image()
-    return build
 
 
 # BuildKit's plain progress: "#7 [3/6] RUN …" (or "#7 [stage-1 3/6] …"), then "#7 CACHED" or "#7 DONE 1.2s".

@@ -180,13 +180,20 @@ def remove_labelled(client: docker.DockerClient, notebook: str) -> Removed:
             removed.add("volume")
         except docker.errors.NotFound:
             pass
-    for image in client.images.list(filters=selector):
-        try:
-            client.images.remove(image.id, force=True)
-            removed.add("image")
-        except docker.errors.NotFound:
-            pass
-        except docker.errors.APIError as error:
-            if error.status_code != 409:  # 409: a child image is being removed with it
-                raise
+    # A child image must go before its parent (classic store), and removing an image by ID can
+    # leave an untagged record of it behind (containerd store): list again until nothing goes.
+    for _ in range(5):
+        gone = 0
+        for image in client.images.list(all=True, filters=selector):
+            try:
+                client.images.remove(image.id, force=True)
+                removed.add("image")
+                gone += 1
+            except docker.errors.NotFound:
+                pass
+            except docker.errors.APIError as error:
+                if error.status_code != 409:  # 409: a dependent child image, or one being removed with it
+                    raise
+        if not gone:
+            break
     return removed
