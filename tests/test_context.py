@@ -1,29 +1,9 @@
 """What reaches the builder: asked of the engine, with .dockerignore applied."""
 
-from workbook.cleanup import remove_labelled
-from workbook.context import builder_context_files, context_files, copy_context
-from workbook.engine import connect
+from workbook.context import builder_context_files, copy_context
 
 NAME = "test-context"
 LABELS = {"org.workbook.notebook": NAME}
-
-
-def test_dockerignore_is_applied_and_nothing_is_left(tmp_path):
-    client = connect()
-    (tmp_path / "run.py").write_text("x = 1\n")
-    (tmp_path / "secret.env").write_text("TOKEN=1\n")
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "mod.py").write_text("y = 2\n")
-    (tmp_path / "pkg" / "__pycache__").mkdir()
-    (tmp_path / "pkg" / "__pycache__" / "mod.pyc").write_bytes(b"\0")
-    (tmp_path / ".dockerignore").write_text("secret.env\n**/__pycache__\n")
-    try:
-        assert context_files(client, tmp_path, LABELS) == [".dockerignore", "pkg/mod.py", "run.py"]
-        selector = {"label": [f"org.workbook.notebook={NAME}"]}
-        assert client.images.list(filters=selector) == []
-        assert client.containers.list(all=True, filters=selector) == []
-    finally:
-        remove_labelled(client, NAME)
 
 
 def test_buildkit_applies_dockerignore_and_leaves_nothing(tmp_path):

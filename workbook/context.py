@@ -3,59 +3,19 @@
 The builder itself answers: a throwaway ``FROM scratch`` build copies the whole context
 (``COPY . /context/``) and we list what arrived. ``builder_context_files`` asks BuildKit,
 the builder of ``docker build``: its local exporter writes the result to a folder, with
-no image and no container. ``context_files`` asks the legacy builder through the Docker
-SDK (whose own matcher applies ``.dockerignore`` before sending): an image is built, a
-container created from it (never started: scratch has no program to run) and the engine
-hands back that folder as a tar stream. Nothing is pulled, so both work offline.
+no image and no container. Nothing is pulled, so it works offline.
 """
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
-import tarfile
 import tempfile
 from pathlib import Path
 
-import docker.errors
-
-import docker
-from workbook.build import BuildFailed, build_image
+from workbook.build import BuildFailed
 
 PROBE_DOCKERFILE = "FROM scratch\nCOPY . /context/\n"
-
-
-def context_files(
-    client: docker.DockerClient,
-    context: str | Path,
-    labels: dict[str, str],
-    tag: str = "workbook-context-probe:latest",
-) -> list[str]:
-    """The files of ``context`` that reach the builder, relative to it and sorted.
-
-    ``labels`` mark the throwaway image and container (the notebook's labels), so that a
-    cleanup finds them even if this is interrupted; both are removed before returning.
-    """
-    context = Path(context)
-    with tempfile.TemporaryDirectory(prefix="workbook-context-") as tmp:
-        dockerfile = Path(tmp) / "Dockerfile.context-probe"
-        dockerfile.write_text(PROBE_DOCKERFILE)
-        image = build_image(client, context, tag, dockerfile=dockerfile, labels=labels, progress=None)
-    container = client.containers.create(image.id, command=["/none"], labels=labels)
-    try:
-        stream, _ = container.get_archive("/context/")
-        data = io.BytesIO(b"".join(stream))
-    finally:
-        container.remove(force=True)
-        try:
-            client.images.remove(image.id, force=True)
-        except docker.errors.NotFound:
-            pass
-    with tarfile.open(fileobj=data) as archive:
-        return sorted(
-            member.name.split("/", 1)[1] for member in archive.getmembers() if member.isfile() and "/" in member.name
-        )
 
 
 def builder_context_files(context: str | Path) -> list[str]:
