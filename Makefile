@@ -10,6 +10,11 @@ NOTEBOOKS ?= notebooks/
 # NBVAL_CHECK_OUTPUT: for engines whose outputs legitimately differ from the stored ones.
 NBVAL_MODE ?= strict
 NBVAL := $(if $(filter lax,$(NBVAL_MODE)),--nbval-lax,--nbval) --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg --nbval-cell-timeout=900
+# Two pytest-xdist workers share the engine (most of a notebook's time is spent waiting on it);
+# `--dist loadfile` keeps each notebook's cells, and each test file, in order on one worker.
+# JOBS=1 runs everything in one process.
+JOBS ?= 2
+XDIST := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile,-p no:xdist)
 # JupyterLab refuses root unless told; CI and these machines run as root, a learner usually does not.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -50,7 +55,7 @@ lab: setup lab-settings
 
 test: setup lab-settings html
 	@$(PY) -m workbook.leftovers snapshot
-	$(VENV)/bin/pytest -p no:cacheprovider tests app $(NBVAL) $(NOTEBOOKS)
+	$(VENV)/bin/pytest -p no:cacheprovider $(XDIST) $(NBVAL) $(NOTEBOOKS) tests app
 	@$(PY) -m workbook.tree_check
 	@$(PY) -m workbook.leftovers check
 
@@ -58,11 +63,11 @@ test-unit: venv lab-settings
 	$(VENV)/bin/pytest -p no:cacheprovider tests app
 
 test-notebooks: setup
-	$(VENV)/bin/pytest -p no:cacheprovider $(NBVAL) $(NOTEBOOKS)
+	$(VENV)/bin/pytest -p no:cacheprovider $(XDIST) $(NBVAL) $(NOTEBOOKS)
 
 lint: venv
-	$(VENV)/bin/ruff check workbook tests app
-	$(VENV)/bin/ruff format --check workbook tests app
+	$(VENV)/bin/ruff check conftest.py workbook tests app
+	$(VENV)/bin/ruff format --check conftest.py workbook tests app
 
 refresh: setup
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False $(NB)

@@ -1,6 +1,15 @@
 import socket
 
-from workbook.ports import any_free_port, choose_port, port_is_free
+import pytest
+
+from workbook.errors import WorkbookError
+from workbook.ports import PORT_OFFSET_VARIABLE, any_free_port, choose_port, port_is_free, shifted
+
+
+@pytest.fixture(autouse=True)
+def no_offset(monkeypatch):
+    """The parallel test run gives its workers an offset: these tests set their own."""
+    monkeypatch.delenv(PORT_OFFSET_VARIABLE, raising=False)
 
 
 def listening_socket(port: int = 0) -> socket.socket:
@@ -45,3 +54,19 @@ def test_a_listener_on_all_interfaces_counts_as_taken():
         assert not port_is_free(server.getsockname()[1])
     finally:
         server.close()
+
+
+def test_an_offset_shifts_the_preferred_port_and_says_so(monkeypatch, capsys):
+    base = any_free_port() - 7
+    monkeypatch.setenv(PORT_OFFSET_VARIABLE, "7")
+    assert shifted(5000) == (5007, f"5007 (5000 + {PORT_OFFSET_VARIABLE})")
+    port = choose_port(base)
+    out = capsys.readouterr().out
+    assert f"({base} + {PORT_OFFSET_VARIABLE})" in out and port != base
+
+
+@pytest.mark.parametrize("value", ["ten", "-5", "90000"])
+def test_a_bad_offset_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv(PORT_OFFSET_VARIABLE, value)
+    with pytest.raises(WorkbookError, match=PORT_OFFSET_VARIABLE):
+        shifted(5000)

@@ -36,6 +36,19 @@ def test_the_port_line_reads_the_same_whether_5000_was_free_or_taken():
     assert sanitize("Port 8000 is free: using 127.0.0.1:8000.") == "Port 8000 checked: using 127.0.0.1:PORT."
 
 
+def test_a_port_offset_reads_like_the_article_port():
+    shifted = "Port 15000 (5000 + WORKBOOK_PORT_OFFSET) is free: using 127.0.0.1:15000."
+    assert sanitize(shifted) == "Port 5000 checked: using 127.0.0.1:PORT."
+
+
+def test_the_replica_port_range_reads_the_same_free_taken_or_shifted():
+    expected = "Ports 5000-5002 checked: using 127.0.0.1:PORT-PORT."
+    assert sanitize("Ports 5000-5002 are free: using 127.0.0.1:5000-5002.") == expected
+    assert sanitize("Ports 5000-5002 are partly taken on 127.0.0.1: using 127.0.0.1:40001-40003 instead.") == expected
+    shifted = "Ports 15000-15002 (5000-5002 + WORKBOOK_PORT_OFFSET) are free: using 127.0.0.1:15000-15002."
+    assert sanitize(shifted) == expected
+
+
 def test_volatile_values_are_normalised():
     assert sanitize("sha256:" + "a" * 64) == "sha256:DIGEST"
     assert sanitize("Up 3 seconds (healthy)") == "Up WHILE (healthy)"

@@ -1,10 +1,41 @@
-"""Host ports: prefer the article's port, fall back to a free one and say so."""
+"""Host ports: prefer the article's port, fall back to a free one and say so.
+
+``WORKBOOK_PORT_OFFSET`` shifts every preferred port (5000 becomes 15000 with an offset of
+10000): several runs on one host, each with its own offset, then do not race for the
+same ports. The parallel test run gives each of its workers one.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 
+from workbook.errors import WorkbookError
+
 LOOPBACK = "127.0.0.1"
+PORT_OFFSET_VARIABLE = "WORKBOOK_PORT_OFFSET"
+MAX_PORT_OFFSET = 50000
+
+
+def port_offset() -> int:
+    """The whole number in ``WORKBOOK_PORT_OFFSET`` (0 when unset)."""
+    raw = os.environ.get(PORT_OFFSET_VARIABLE, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit() or int(raw) > MAX_PORT_OFFSET:
+        raise WorkbookError(
+            f"{PORT_OFFSET_VARIABLE}={raw!r} is not a whole number from 0 to {MAX_PORT_OFFSET}; "
+            f"set it to e.g. 10000, or unset it to use the article's ports."
+        )
+    return int(raw)
+
+
+def shifted(port: int) -> tuple[int, str]:
+    """``port`` plus the offset, and how to name it: ``"5000"`` or ``"15000 (5000 + WORKBOOK_PORT_OFFSET)"``."""
+    offset = port_offset()
+    if not offset:
+        return port, str(port)
+    return port + offset, f"{port + offset} ({port} + {PORT_OFFSET_VARIABLE})"
 
 
 def port_is_free(port: int, host: str = LOOPBACK) -> bool:
@@ -31,12 +62,13 @@ def choose_port(preferred: int = 5000, host: str = LOOPBACK, announce: bool = Tr
     With ``announce`` it prints one line saying which port is used and why, so a
     learner whose port 5000 is taken (macOS AirPlay takes it) knows what happened.
     """
+    preferred, named = shifted(preferred)
     if port_is_free(preferred, host):
         port = preferred
-        message = f"Port {preferred} is free: using {host}:{port}."
+        message = f"Port {named} is free: using {host}:{port}."
     else:
         port = any_free_port(host)
-        message = f"Port {preferred} is taken on {host} (another program listens there): using {host}:{port} instead."
+        message = f"Port {named} is taken on {host} (another program listens there): using {host}:{port} instead."
     if announce:
         print(message)
     return port
