@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import docker
 import docker.errors
 
-import docker
+from workbook.base_images import resolved
 from workbook.errors import WorkbookError
+from workbook.layout import ROOT
 
 STEP = re.compile(r"^Step \d+/\d+ : ")
 STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
@@ -144,9 +146,6 @@ def build_app_image(
     The base image is the one ``make setup`` resolved (PYTHON_IMAGE in compose/.env).
     Label it with the notebook's labels, so that the notebook's cleanup removes it.
     """
-    from workbook import ROOT
-    from workbook.images import resolved
-
     return build_image(
         client,
         ROOT / "app",

@@ -11,13 +11,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docker
 import docker.errors
 
-import docker
-from workbook import LABEL, ROOT
+from workbook.layout import LABEL, STATE_DIR
 
-PROCESS_DIR = ROOT / ".workbook" / "processes"
-PATHS_DIR = ROOT / ".workbook" / "paths"
+PROCESS_DIR = STATE_DIR / "processes"
+PATHS_DIR = STATE_DIR / "paths"
 
 
 def plural(noun: str) -> str:

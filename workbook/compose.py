@@ -20,16 +20,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docker
 import requests
 
-import docker
-from workbook import ROOT
 from workbook.cli import Result, run
 from workbook.errors import CommandFailed, ServiceNotReady, WorkbookError
+from workbook.layout import ROOT, STATE_DIR
 from workbook.ports import LOOPBACK, any_free_port, port_is_free
 
 COMPOSE_DIR = ROOT / "compose"
-RECORD_DIR = ROOT / ".workbook" / "compose"
+RECORD_DIR = STATE_DIR / "compose"
 PROJECT_LABEL = "com.docker.compose.project"
 SERVICE_LABEL = "com.docker.compose.service"
 

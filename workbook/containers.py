@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import docker
 import docker.errors
 
-import docker
 from workbook.errors import WorkbookError
 
 REMOVED = "removed"

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import bcrypt
+import docker
 import docker.errors
 import requests
 
-import docker
 from workbook import imagestore
 from workbook.cleanup import track_path
 from workbook.errors import ServiceNotReady, WorkbookError

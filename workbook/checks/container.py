@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
+import docker
 import docker.errors
 import requests
 
-import docker
 from workbook.checks import passed, require
 from workbook.containers import ContainerNotReady, processes, wait_for_health
 from workbook.errors import CheckFailed
