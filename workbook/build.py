@@ -10,7 +10,7 @@ import docker
 import docker.errors
 
 from workbook.base_images import resolved
-from workbook.errors import WorkbookError
+from workbook.errors import WorkbookError, stream_error
 from workbook.layout import ROOT
 
 STEP = re.compile(r"^Step \d+/\d+ : ")
@@ -66,12 +66,12 @@ class BuildStream:
             nocache=self.nocache,
             decode=True,
         ):
-            if "error" in chunk:
+            detail = stream_error(chunk)
+            if detail is not None:
                 self.remove_intermediates()
-                detail = chunk.get("errorDetail", {}).get("message") or chunk["error"]
                 tail = "\n".join(self.log[-5:]).strip()
                 context_lines = f"\nLast build output:\n{tail}" if tail else ""
-                raise BuildFailed(f"Building {self.tag} failed: {detail.strip()}{context_lines}")
+                raise BuildFailed(f"Building {self.tag} failed: {detail}{context_lines}")
             if "aux" in chunk and "ID" in chunk["aux"]:
                 self.image_id = chunk["aux"]["ID"]
             for line in chunk.get("stream", "").splitlines():
