@@ -5,14 +5,13 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from workbook.errors import WorkbookError
 
 
-@dataclass(frozen=True)
-class TlsFiles:
+class TlsFiles(NamedTuple):
     """A self-signed CA and a server certificate signed by it."""
 
     ca_cert: Path
