@@ -6,9 +6,9 @@ import os
 import subprocess
 from pathlib import Path
 
+import docker
 import pytest
 
-import docker
 from workbook.api_proxy import ProxyError, RecordingProxy, _RequestReader, call_table, format_table, normalise
 from workbook.engine_api import EngineAPI
 

@@ -54,7 +54,7 @@ BUILD_OUTPUT = """\
 @pytest.fixture
 def records(tmp_path, monkeypatch):
     """Keep project records in a temporary folder."""
-    monkeypatch.setattr(wc, "RECORD_DIR", tmp_path / "records")
+    monkeypatch.setattr("workbook.compose.project.RECORD_DIR", tmp_path / "records")
     return tmp_path / "records"
 
 
@@ -129,12 +129,12 @@ def test_wait_for_new_answer_treats_connection_errors_as_not_yet(monkeypatch):
             raise answer
         return answer
 
-    monkeypatch.setattr(wc.requests, "get", fake_get)
+    monkeypatch.setattr(requests, "get", fake_get)
     assert wc.wait_for_new_answer("http://127.0.0.1:1/", "old", interval=0) == "new"
 
 
 def test_wait_for_new_answer_gives_up_with_the_last_observation(monkeypatch):
-    monkeypatch.setattr(wc.requests, "get", lambda url, timeout: _Answer("old"))
+    monkeypatch.setattr(requests, "get", lambda url, timeout: _Answer("old"))
     with pytest.raises(ServiceNotReady, match="last: still 'old'"):
         wc.wait_for_new_answer("http://127.0.0.1:1/", "old", timeout=0.05, interval=0.01)
 
@@ -239,7 +239,7 @@ def test_down_all_also_removes_the_images_compose_built(records, monkeypatch, ca
             return Result(command, 0, "sha256:aaa\nsha256:aaa\n" if "wbtest-built" in command else "")
         return Result(command, 0, " Container wbtest-built-web-1  Removed\n")
 
-    monkeypatch.setattr(wc, "run", fake_run)
+    monkeypatch.setattr("workbook.compose.project.run", fake_run)
     assert down_all("test-compose", extra=["wbtest-built", "wbtest-none"]) == ["wbtest-built", "wbtest-none"]
     assert "docker image ls -q --no-trunc --filter label=com.docker.compose.project=wbtest-built" in commands
     assert "docker image rm -f sha256:aaa" in commands

@@ -26,8 +26,8 @@ def test_env_file_round_trip(tmp_path):
 
 def test_resolved_without_setup_says_run_make_setup(monkeypatch, tmp_path):
     monkeypatch.delenv("PYTHON_IMAGE", raising=False)
-    monkeypatch.setattr("workbook.images.ENV_FILE", tmp_path / "missing.env")
-    monkeypatch.setattr("workbook.images.ROOT", tmp_path)
+    monkeypatch.setattr("workbook.base_images.ENV_FILE", tmp_path / "missing.env")
+    monkeypatch.setattr("workbook.base_images.ROOT", tmp_path)
     with pytest.raises(ImageUnavailable, match="Run `make setup` first"):
         resolved("python")
 

@@ -218,7 +218,7 @@ def test_non_root_gets_one_line_about_certs_d(monkeypatch):
     import socket
 
     monkeypatch.delenv("DOCKER_HOST", raising=False)
-    monkeypatch.setattr(registry.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
     ok, line = registry.certs_d_answer(FakeClient(info={"Name": socket.gethostname()}), "10.0.0.2:5000")
     assert not ok and "\n" not in line
     assert "needs root" in line and "/etc/docker/certs.d/10.0.0.2:5000/ca.crt" in line and "Login Succeeded" in line

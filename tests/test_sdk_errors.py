@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import docker
 import docker.errors
 import pytest
 import requests
 
-import docker
 from workbook.images import resolved
 from workbook.sdk_errors import DockerProblem, explain, friendly
 

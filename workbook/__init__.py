@@ -3,13 +3,15 @@
 Notebook cells stay short and read like the commands a learner types; the plumbing
 (engine preflight, image resolution, ports, waiting for HTTP, cleanup, stable CLI
 output, exercise checks) lives here, with unit tests in ``tests/``.
+
+Importing the package changes nothing and loads no third-party library: ``Notebook``
+(and what it installs in IPython) is imported on first use. See README.md, "How the
+workbook is built", for the modules and their jobs.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+import importlib
 
 from workbook.errors import (
     CheckFailed,
@@ -19,51 +21,26 @@ from workbook.errors import (
     ServiceNotReady,
     WorkbookError,
 )
+from workbook.layout import LABEL, ROOT, STATE_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-"""The repository's top folder (app/, docker/, compose/ and notebooks/ live below it)."""
-
-LABEL = "org.workbook.notebook"
-"""Every container, network, volume and image a notebook makes carries this label."""
-
-
-def put_venv_on_path() -> None:
-    """Let ``!hadolint`` and friends resolve to the virtualenv's tools in a notebook."""
-    venv_bin = str(Path(sys.prefix) / "bin")
-    parts = os.environ.get("PATH", "").split(os.pathsep)
-    if venv_bin not in parts:
-        os.environ["PATH"] = os.pathsep.join([venv_bin, *parts])
+_LAZY = {
+    "Notebook": "workbook.notebook",
+    "install_notebook_errors": "workbook.notebook",
+    "put_venv_on_path": "workbook.notebook",
+}
 
 
-def install_notebook_errors() -> bool:
-    """Show a ``WorkbookError`` in IPython as one line instead of a traceback.
+def __getattr__(name: str) -> object:
+    """``workbook.Notebook`` and friends, imported on first use (PEP 562)."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'workbook' has no attribute {name!r}")
 
-    Returns True when an IPython shell was found and the handler installed.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None:
-        return False
-
-    def one_line(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 - IPython's signature
-        stb = [f"{etype.__name__}: {value}"]
-        # IPython 9 calls the handler and discards what it returns: the handler must show the
-        # error itself (as an `error` output, which is also what makes nbval see the cell fail).
-        shell._showtraceback(etype, value, stb)
-        return stb
-
-    shell.set_custom_exc((WorkbookError,), one_line)
-    return True
-
-
-from workbook.notebook import Notebook  # noqa: E402  (needs LABEL and ROOT above)
 
 __all__ = [
     "LABEL",
     "ROOT",
+    "STATE_DIR",
     "CheckFailed",
     "CommandFailed",
     "EngineUnavailable",

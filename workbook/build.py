@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import docker
 import docker.errors
 
-import docker
-from workbook.errors import WorkbookError
+from workbook.base_images import resolved
+from workbook.errors import WorkbookError, stream_error
+from workbook.layout import ROOT
 
 STEP = re.compile(r"^Step \d+/\d+ : ")
 STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
@@ -64,12 +66,12 @@ class BuildStream:
             nocache=self.nocache,
             decode=True,
         ):
-            if "error" in chunk:
+            detail = stream_error(chunk)
+            if detail is not None:
                 self.remove_intermediates()
-                detail = chunk.get("errorDetail", {}).get("message") or chunk["error"]
                 tail = "\n".join(self.log[-5:]).strip()
                 context_lines = f"\nLast build output:\n{tail}" if tail else ""
-                raise BuildFailed(f"Building {self.tag} failed: {detail.strip()}{context_lines}")
+                raise BuildFailed(f"Building {self.tag} failed: {detail}{context_lines}")
             if "aux" in chunk and "ID" in chunk["aux"]:
                 self.image_id = chunk["aux"]["ID"]
             for line in chunk.get("stream", "").splitlines():
@@ -144,9 +146,6 @@ def build_app_image(
     The base image is the one ``make setup`` resolved (PYTHON_IMAGE in compose/.env).
     Label it with the notebook's labels, so that the notebook's cleanup removes it.
     """
-    from workbook import ROOT
-    from workbook.images import resolved
-
     return build_image(
         client,
         ROOT / "app",

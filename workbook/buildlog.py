@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
+
 from workbook.buildkit import with_tag
 from workbook.cli import Result, run, shown_command
 

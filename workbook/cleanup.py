@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import signal
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docker
 import docker.errors
 
-import docker
-from workbook import LABEL, ROOT
+from workbook.layout import LABEL, STATE_DIR
+from workbook.processes import ProcessRecord, record_of, terminate
 
-PROCESS_DIR = ROOT / ".workbook" / "processes"
-PATHS_DIR = ROOT / ".workbook" / "paths"
+PROCESS_DIR = STATE_DIR / "processes"
+PATHS_DIR = STATE_DIR / "paths"
 
 
 def plural(noun: str) -> str:
@@ -59,56 +57,27 @@ def process_dir(notebook: str) -> Path:
 
 
 def record_process(notebook: str, pid: int) -> Path:
-    """Remember a host process so that a later cleanup can stop it."""
+    """Remember a host process (its pid and start time) so that a later cleanup can stop it."""
     folder = process_dir(notebook)
     folder.mkdir(parents=True, exist_ok=True)
     pid_file = folder / f"{pid}.pid"
-    pid_file.write_text(str(pid))
+    pid_file.write_text(record_of(pid).text())
     return pid_file
 
 
-def _reap(pid: int) -> None:
-    """Collect ``pid``'s exit status if it is our child, so that it does not linger as a zombie."""
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-
-
-def _stop_pid(pid: int, grace: float = 5.0) -> bool:
-    """SIGTERM the process group of ``pid``, then SIGKILL after ``grace`` s; True if it existed."""
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return False
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        _reap(pid)
-        try:
-            os.killpg(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    return True
-
-
 def stop_processes(notebook: str, removed: Removed) -> None:
-    """Stop every recorded host process of ``notebook`` and forget it."""
+    """Stop every recorded host process of ``notebook`` (its process group) and forget it.
+
+    A record is acted on only while its pid still shows the recorded start time: an
+    empty or old-style file (pid only), or a pid that now belongs to another process,
+    is forgotten without sending any signal.
+    """
     folder = process_dir(notebook)
     if not folder.is_dir():
         return
     for pid_file in sorted(folder.glob("*.pid")):
-        try:
-            pid = int(pid_file.read_text().strip())
-        except ValueError:
-            pid = 0
-        if pid and _stop_pid(pid):
+        record = ProcessRecord.parse(pid_file.read_text())
+        if record is not None and terminate(record, grace=5.0, group=True, reap=True) != "not running":
             removed.add("process")
         pid_file.unlink(missing_ok=True)
 

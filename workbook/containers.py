@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import docker
 import docker.errors
 
-import docker
 from workbook.errors import WorkbookError
+from workbook.wait import poll_until
 
 REMOVED = "removed"
 """What ``state`` reports for a container the engine no longer knows."""
@@ -60,17 +61,17 @@ def wait_for_state(
 ) -> str:
     """Poll until the container's state is ``wanted`` (one state or several); return it."""
     wanted_set = {wanted} if isinstance(wanted, str) else set(wanted)
-    deadline = time.monotonic() + timeout
-    while True:
-        current = state(client, name)
-        if current in wanted_set:
-            return current
-        if time.monotonic() >= deadline:
-            raise ContainerNotReady(
-                f"Container {name!r} is {current}, not {' or '.join(sorted(wanted_set))}, after {timeout:g} s. "
-                f"See `docker inspect {name}` and `docker logs {name}`."
-            )
-        time.sleep(interval)
+    return poll_until(
+        lambda: state(client, name),
+        lambda current: current in wanted_set,
+        timeout=timeout,
+        interval=interval,
+        error=ContainerNotReady,
+        message=lambda current: (
+            f"Container {name!r} is {current}, not {' or '.join(sorted(wanted_set))}, after {timeout:g} s. "
+            f"See `docker inspect {name}` and `docker logs {name}`."
+        ),
+    )
 
 
 def health(client: docker.DockerClient, name: str) -> str | None:
@@ -91,30 +92,47 @@ def wait_for_health(
     Raises ContainerNotReady when the container has no healthcheck, stops running,
     or the status is not ``wanted`` after ``timeout`` seconds (with the last probe's output).
     """
-    deadline = time.monotonic() + timeout
-    while True:
+    seen: list[docker.models.containers.Container] = []
+
+    def probe() -> dict:
         container = _container(client, name)
+        seen[:] = [container]
         current = container.attrs["State"].get("Health")
         if current is None:
             raise ContainerNotReady(
                 f"Container {name!r} has no healthcheck: add HEALTHCHECK to the Dockerfile or `--health-cmd` to "
                 "`docker run`."
             )
-        if current["Status"] == wanted:
-            return wanted
-        if container.attrs["State"]["Status"] != "running":
-            raise ContainerNotReady(
-                f"Container {name!r} is {container.attrs['State']['Status']} while waiting for it to be {wanted}; "
-                f"its last log lines: {_log_tail(container) or '(none)'}"
-            )
-        if time.monotonic() >= deadline:
-            probes = current.get("Log") or []
-            last = probes[-1]["Output"].strip() if probes else "no probe has run yet"
-            raise ContainerNotReady(
-                f"Container {name!r} is {current['Status']}, not {wanted}, after {timeout:g} s "
-                f"(last probe: {last or 'no output'}). See `docker inspect {name}`."
-            )
-        time.sleep(interval)
+        return current
+
+    def stopped() -> str | None:
+        status = seen[0].attrs["State"]["Status"]
+        if status == "running":
+            return None
+        return (
+            f"Container {name!r} is {status} while waiting for it to be {wanted}; "
+            f"its last log lines: {_log_tail(seen[0]) or '(none)'}"
+        )
+
+    def too_late(current: object) -> str:
+        probes = current.get("Log") or [] if isinstance(current, dict) else []
+        last = probes[-1]["Output"].strip() if probes else "no probe has run yet"
+        status = current.get("Status") if isinstance(current, dict) else "unknown"
+        return (
+            f"Container {name!r} is {status}, not {wanted}, after {timeout:g} s "
+            f"(last probe: {last or 'no output'}). See `docker inspect {name}`."
+        )
+
+    poll_until(
+        probe,
+        lambda current: current["Status"] == wanted,
+        timeout=timeout,
+        interval=interval,
+        stop=stopped,
+        message=too_late,
+        error=ContainerNotReady,
+    )
+    return wanted
 
 
 def restart_count(client: docker.DockerClient, name: str) -> int:
@@ -126,44 +144,56 @@ def wait_for_restart_count(
     client: docker.DockerClient, name: str, at_least: int, timeout: float = 30.0, interval: float = 0.1
 ) -> int:
     """Poll until the restart count reaches ``at_least`` and the container runs again; return the count."""
-    deadline = time.monotonic() + timeout
-    while True:
-        container = _container(client, name)
-        count = int(container.attrs["RestartCount"])
-        status = container.attrs["State"]["Status"]
-        if count >= at_least and status == "running":
-            return count
-        if time.monotonic() >= deadline:
-            policy = container.attrs["HostConfig"].get("RestartPolicy", {}).get("Name") or "no"
-            raise ContainerNotReady(
-                f"Container {name!r} was restarted {count} time(s), not {at_least}, within {timeout:g} s "
-                f"(state {status}, restart policy {policy!r}). A stop by `docker stop`/`docker kill` never "
-                "triggers a restart; only the main process ending on its own does."
-            )
-        time.sleep(interval)
+
+    def too_late(container: object) -> str:
+        attrs = container.attrs if isinstance(container, docker.models.containers.Container) else {}
+        count, status = attrs.get("RestartCount", 0), (attrs.get("State") or {}).get("Status", "unknown")
+        policy = (attrs.get("HostConfig") or {}).get("RestartPolicy", {}).get("Name") or "no"
+        return (
+            f"Container {name!r} was restarted {count} time(s), not {at_least}, within {timeout:g} s "
+            f"(state {status}, restart policy {policy!r}). A stop by `docker stop`/`docker kill` never "
+            "triggers a restart; only the main process ending on its own does."
+        )
+
+    container = poll_until(
+        lambda: _container(client, name),
+        lambda c: int(c.attrs["RestartCount"]) >= at_least and c.attrs["State"]["Status"] == "running",
+        timeout=timeout,
+        interval=interval,
+        message=too_late,
+        error=ContainerNotReady,
+    )
+    return int(container.attrs["RestartCount"])
 
 
 def wait_for_log(
     client: docker.DockerClient, name: str, text: str, count: int = 1, timeout: float = 30.0, interval: float = 0.1
 ) -> list[str]:
     """Poll the container's logs until ``count`` lines contain ``text``; return those lines."""
-    deadline = time.monotonic() + timeout
-    while True:
+    seen: list[docker.models.containers.Container] = []
+
+    def matching() -> list[str]:
         container = _container(client, name)
-        lines = container.logs().decode(errors="replace").splitlines()
-        found = [line for line in lines if text in line]
-        if len(found) >= count:
-            return found
-        if container.attrs["State"]["Status"] not in ("running", "created", "restarting"):
-            raise ContainerNotReady(
-                f"Container {name!r} stopped before its log showed {text!r}; last lines: {_log_tail(container)}"
-            )
-        if time.monotonic() >= deadline:
-            raise ContainerNotReady(
-                f"The log of {name!r} has {len(found)} line(s) with {text!r}, not {count}, after {timeout:g} s; "
-                f"last lines: {_log_tail(container) or '(none)'}"
-            )
-        time.sleep(interval)
+        seen[:] = [container]
+        return [line for line in container.logs().decode(errors="replace").splitlines() if text in line]
+
+    def stopped() -> str | None:
+        if seen[0].attrs["State"]["Status"] in ("running", "created", "restarting"):
+            return None
+        return f"Container {name!r} stopped before its log showed {text!r}; last lines: {_log_tail(seen[0])}"
+
+    return poll_until(
+        matching,
+        lambda found: len(found) >= count,
+        timeout=timeout,
+        interval=interval,
+        stop=stopped,
+        error=ContainerNotReady,
+        message=lambda found: (
+            f"The log of {name!r} has {len(found) if isinstance(found, list) else 0} line(s) with {text!r}, "
+            f"not {count}, after {timeout:g} s; last lines: {_log_tail(seen[0]) or '(none)'}"
+        ),
+    )
 
 
 @dataclass(frozen=True)

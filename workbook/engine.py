@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import docker
 import docker.constants
 import docker.errors
 import requests
 
-import docker
 from workbook import imagestore
 from workbook.errors import EngineUnavailable
 

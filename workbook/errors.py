@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+class HttpAnswer(Protocol):
+    """What ``raise_for_status`` reads of an HTTP response (a ``requests.Response`` has it)."""
+
+    status_code: int
+    text: str
+
+    def json(self) -> Any:  # noqa: ANN401 - whatever the server sent
+        """The body, parsed as JSON."""
+
 
 class WorkbookError(Exception):
     """An expected failure; its message says what went wrong and what to do.
@@ -29,3 +42,56 @@ class ImageUnavailable(WorkbookError):
 
 class CheckFailed(WorkbookError):
     """An exercise check found the learner's result wrong; the message says why."""
+
+
+class RegistryError(WorkbookError):
+    """A registry operation failed; the message says what the registry answered."""
+
+
+class PushFailed(RegistryError):
+    """``docker push`` (through the SDK) reported an error in its stream."""
+
+
+# --- turning the engine's and a server's error answers into these exceptions -----------------
+
+
+def stream_error(chunk: Mapping[str, Any]) -> str | None:
+    """The error one chunk of a build, push or pull stream reports, or None.
+
+    The engine streams progress as JSON objects and reports a failure inside the stream
+    (``{"errorDetail": {"message": …}, "error": …}``) after answering HTTP 200, so the
+    SDK's streaming calls never raise: every chunk must be checked. This is the one
+    place that reads that shape.
+    """
+    if "error" not in chunk and "errorDetail" not in chunk:
+        return None
+    detail = (chunk.get("errorDetail") or {}).get("message") or chunk.get("error") or "unknown error"
+    return str(detail).strip()
+
+
+def http_error(response: HttpAnswer) -> str:
+    """A failed HTTP answer in a few words: ``HTTP 404 MANIFEST_UNKNOWN: manifest unknown`` or its text.
+
+    Understands the registry's ``{"errors": [{"code", "message"}]}`` and the engine's ``{"message"}``.
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and body.get("errors"):
+        first = body["errors"][0]
+        detail = f"{first.get('code', '')}: {first.get('message', '')}" if isinstance(first, dict) else str(first)
+    elif isinstance(body, dict) and "message" in body:
+        detail = str(body["message"])
+    else:
+        detail = response.text.strip()[:200]
+    return f"HTTP {response.status_code} {detail}".rstrip()
+
+
+def raise_for_status(
+    response: HttpAnswer, what: str, error: type[Exception] = WorkbookError, ok: tuple[int, ...] = (200,)
+) -> HttpAnswer:
+    """Return ``response`` when its status is in ``ok``; else raise ``error("<what>: HTTP …")``."""
+    if response.status_code not in ok:
+        raise error(f"{what}: {http_error(response)}")
+    return response

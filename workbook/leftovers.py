@@ -10,10 +10,11 @@ import json
 import sys
 
 import docker
-from workbook import ROOT
-from workbook.engine import connect
 
-SNAPSHOT = ROOT / ".workbook" / "engine-before.json"
+from workbook.engine import connect
+from workbook.layout import STATE_DIR
+
+SNAPSHOT = STATE_DIR / "engine-before.json"
 SUBSTITUTE_LABEL = "org.workbook.substitute"
 
 

@@ -4,15 +4,50 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import docker
-from workbook import LABEL, ROOT, install_notebook_errors, put_venv_on_path
+
 from workbook.cleanup import Removed, labelled_objects, make_temp_dir, record_process, remove_labelled
 from workbook.cli import clean_output
 from workbook.engine import connect, engine_address
+from workbook.errors import WorkbookError
+from workbook.layout import LABEL, STATE_DIR
 from workbook.ports import choose_port
+
+
+def put_venv_on_path() -> None:
+    """Let ``!hadolint`` and friends resolve to the virtualenv's tools in a notebook."""
+    venv_bin = str(Path(sys.prefix) / "bin")
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if venv_bin not in parts:
+        os.environ["PATH"] = os.pathsep.join([venv_bin, *parts])
+
+
+def install_notebook_errors() -> bool:
+    """Show a ``WorkbookError`` in IPython as one line instead of a traceback.
+
+    Returns True when an IPython shell was found and the handler installed.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+
+    def one_line(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 - IPython's signature
+        stb = [f"{etype.__name__}: {value}"]
+        # IPython 9 calls the handler and discards what it returns: the handler must show the
+        # error itself (as an `error` output, which is also what makes nbval see the cell fail).
+        shell._showtraceback(etype, value, stb)
+        return stb
+
+    shell.set_custom_exc((WorkbookError,), one_line)
+    return True
 
 
 def exit_note(process: subprocess.Popen, lines: int = 5) -> str | None:
@@ -83,7 +118,7 @@ class Notebook:
         cannot block on a full pipe; read the file to show what it printed.
         """
         self._started += 1
-        default_log = ROOT / ".workbook" / "logs" / f"{self.name}-{self._started}-{Path(args[0]).name}.log"
+        default_log = STATE_DIR / "logs" / f"{self.name}-{self._started}-{Path(args[0]).name}.log"
         log_path = Path(log) if log else default_log
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("wb") as out:

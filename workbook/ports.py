@@ -72,3 +72,28 @@ def choose_port(preferred: int = 5000, host: str = LOOPBACK, announce: bool = Tr
     if announce:
         print(message)
     return port
+
+
+def free_port_range(preferred: int = 5000, count: int = 3, host: str = LOOPBACK, announce: bool = True) -> str:
+    """``"FIRST-LAST"``: ``count`` consecutive free ports on ``host``, from ``preferred`` when possible.
+
+    A range in ``ports:`` lets each replica of a scaled service take its own host port.
+    With ``announce`` it prints which ports and why, like ``Notebook.port``.
+    """
+    first = preferred
+    if all(port_is_free(p, host) for p in range(first, first + count)):
+        message = f"Ports {preferred}-{preferred + count - 1} are free: using {host}:{first}-{first + count - 1}."
+    else:
+        for _ in range(100):
+            first = any_free_port(host)
+            if first + count <= 65536 and all(port_is_free(p, host) for p in range(first, first + count)):
+                break
+        else:
+            raise WorkbookError(f"Found no {count} consecutive free ports on {host}; stop some servers and retry.")
+        message = (
+            f"Ports {preferred}-{preferred + count - 1} are partly taken on {host}: "
+            f"using {host}:{first}-{first + count - 1} instead."
+        )
+    if announce:
+        print(message)
+    return f"{first}-{first + count - 1}"

@@ -23,16 +23,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.apt import (  # noqa: F401  (re-exported: setup and notebook 00 use them from here)
+    UNSTABLE_SOURCE,
+    apt_env,
+    apt_install,
+    host_candidate_version,
+    private_apt_options,
+    run_checked,
+    say,
+)
 from workbook.engine import MIN_API_VERSION, MIN_ENGINE_MAJOR
 from workbook.errors import EngineUnavailable, WorkbookError
+from workbook.processes import process_name, record_of, stop_process  # noqa: F401  (re-exported)
+from workbook.wait import poll_until
 
 PREFIX = Path("/opt/workbook-engine")
 DAEMON_CONFIG = PREFIX / "daemon.json"
@@ -41,9 +50,6 @@ DOCKERD_PID = RUN_DIR / "dockerd.pid"  # informative; a pid is trusted only afte
 DOCKERD_LOG = PREFIX / "dockerd.log"
 CLI_PLUGINS = Path("/usr/local/lib/docker/cli-plugins")
 
-UNSTABLE_SOURCE = (
-    "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian unstable main"
-)
 ENGINE_PACKAGES = ("docker.io", "docker-buildx", "containerd", "docker-cli")
 HOST_PACKAGES = ("runc", "iptables", "tini")  # the unstable builds of these need glibc 2.38
 STORES = ("containerd", "classic")
@@ -56,11 +62,6 @@ UPGRADE_HINT = (
 
 class EngineTooOld(EngineUnavailable):
     """The engine that answers is older than the workbook's minimum."""
-
-
-def say(message: str) -> None:
-    """Setup's progress line."""
-    print(f"setup: {message}", flush=True)
 
 
 def major_version(version: str) -> int:
@@ -103,16 +104,6 @@ def configured_store(path: Path = DAEMON_CONFIG) -> str | None:
 # --- processes -------------------------------------------------------------------------
 
 
-def process_name(pid: int) -> str | None:
-    """The command name of a live ``pid`` (from /proc), or None when none runs (zombies included)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    name, _, rest = stat.partition("(")[2].rpartition(")")
-    return None if rest.split()[:1] == ["Z"] else name
-
-
 def dockerd_pids() -> list[int]:
     """Every running process called dockerd, whoever started it."""
     pids = []
@@ -143,70 +134,7 @@ def setup_started_dockerd() -> int | None:
     return next((pid for pid in dockerd_pids() if started_by_setup(pid)), None)
 
 
-def stop_process(pid: int, name: str = "dockerd", grace: float = 30.0) -> str:
-    """SIGTERM ``pid`` if it is still ``name``, wait up to ``grace`` seconds, then SIGKILL."""
-    if pid <= 1 or process_name(pid) != name:
-        return f"{name} (pid {pid}) had already stopped"
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        if process_name(pid) != name:
-            return f"stopped {name} (pid {pid})"
-        time.sleep(0.1)
-    os.kill(pid, signal.SIGKILL)
-    return f"killed {name} (pid {pid}) after {grace:g} s"
-
-
 # --- installing ------------------------------------------------------------------------
-
-
-def run_checked(command: list[str], what: str, env: dict | None = None) -> str:
-    """Run ``command``; on failure raise WorkbookError with the tail of its error output."""
-    done = subprocess.run(command, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
-    if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip()[-300:]
-        raise WorkbookError(f"{what} failed (`{' '.join(command[:3])} …`): {tail}")
-    return done.stdout
-
-
-def apt_env() -> dict:
-    """The environment for non-interactive apt."""
-    return {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-
-
-def apt_install(packages: list[str]) -> None:
-    """Install packages of the host's own suite (apt-get update first)."""
-    say(f"installing Debian packages: {' '.join(packages)}")
-    run_checked(["apt-get", "update", "-qq"], "apt-get update", apt_env())
-    run_checked(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], "apt-get install", apt_env())
-
-
-def host_candidate_version(package: str) -> str | None:
-    """The version of ``package`` that the host's own apt would install, or None."""
-    done = subprocess.run(["apt-cache", "policy", package], capture_output=True, text=True)
-    for line in done.stdout.splitlines():
-        if line.strip().startswith("Candidate:"):
-            value = line.split(":", 1)[1].strip()
-            return None if value == "(none)" else value
-    return None
-
-
-def private_apt_options(state: Path) -> list[str]:
-    """apt options that use only ``state`` for sources, lists, cache and status."""
-    for sub in ("lists/partial", "cache/archives/partial", "preferences.d"):
-        (state / sub).mkdir(parents=True, exist_ok=True)
-    (state / "sources.list").write_text(UNSTABLE_SOURCE + "\n")
-    (state / "status").touch()
-    return [
-        f"-oDir::Etc::SourceList={state / 'sources.list'}",
-        "-oDir::Etc::SourceParts=/dev/null",
-        f"-oDir::State::Lists={state / 'lists'}",
-        f"-oDir::Cache={state / 'cache'}",
-        f"-oDir::State::status={state / 'status'}",
-        "-oDir::Etc::Preferences=/dev/null",
-        f"-oDir::Etc::PreferencesParts={state / 'preferences.d'}",
-        "-oAPT::Sandbox::User=root",
-    ]
 
 
 def install_private_engine(prefix: Path = PREFIX) -> str:
@@ -335,16 +263,23 @@ def start_dockerd(answers: Callable[[], bool], store: str, wait: float = 60.0) -
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    DOCKERD_PID.write_text(str(process.pid))
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = DOCKERD_LOG.read_text(errors="replace").strip().splitlines()[-3:]
-            raise EngineUnavailable(f"dockerd exited at once ({process.returncode}): {' | '.join(tail)}")
-        if answers():
-            return process.pid
-        time.sleep(0.5)
-    raise EngineUnavailable(f"dockerd started but did not answer within {wait:g} s; see {DOCKERD_LOG}.")
+    DOCKERD_PID.write_text(record_of(process.pid).text())
+
+    def exited() -> str | None:
+        if process.poll() is None:
+            return None
+        tail = DOCKERD_LOG.read_text(errors="replace").strip().splitlines()[-3:]
+        return f"dockerd exited at once ({process.returncode}): {' | '.join(tail)}"
+
+    poll_until(
+        answers,
+        timeout=wait,
+        interval=0.5,
+        stop=exited,
+        message=f"dockerd started but did not answer within {wait:g} s; see {DOCKERD_LOG}.",
+        error=EngineUnavailable,
+    )
+    return process.pid
 
 
 def stop_setup_dockerd() -> str:

@@ -19,13 +19,15 @@ import sys
 from pathlib import Path
 
 import docker
-from workbook import ROOT, imagestore, provision
+
+from workbook import imagestore, provision
 from workbook.engine import connect, engine_address, explain_connection_error
 from workbook.errors import EngineUnavailable, WorkbookError
 from workbook.images import BASE_IMAGES, Resolution, resolve, write_env_file
+from workbook.layout import STATE_DIR
 from workbook.provision import say
 
-STATE = ROOT / ".workbook"
+STATE = STATE_DIR  # the .workbook folder (kept for older imports)
 COMPOSE_PLUGIN_DIR = Path("/usr/local/lib/docker/cli-plugins")
 
 

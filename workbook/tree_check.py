@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from workbook import ROOT
+from workbook.layout import ROOT
 
 WRITTEN_BY_NOTEBOOKS = ("app", "docker", "compose", "notebooks")
 

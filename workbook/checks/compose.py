@@ -6,9 +6,9 @@ import json
 import subprocess
 from pathlib import Path
 
+import docker
 import requests
 
-import docker
 from workbook.checks import passed, require
 from workbook.compose import Project
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
+import docker
 import docker.errors
 import requests
 
-import docker
 from workbook.checks import passed, require
 from workbook.containers import ContainerNotReady, processes, wait_for_health
 from workbook.errors import CheckFailed
+from workbook.wait import poll_until
 
 MIB = 1024 * 1024
 
@@ -68,14 +69,15 @@ def check_limited_service(
     policy = (host.get("RestartPolicy") or {}).get("Name") or "no"
     require(policy == restart, f"{name}'s restart policy is {policy!r}, not {restart!r}; use `--restart {restart}`.")
     url = f"http://127.0.0.1:{bindings[0]['HostPort']}/"
-    answer = None
-    deadline = time.monotonic() + 20
-    while answer is None and time.monotonic() < deadline:
-        try:
-            answer = requests.get(url, timeout=2)
-        except requests.RequestException:
-            time.sleep(0.2)
-    require(answer is not None, f"Nothing answers at {url} within 20 s; `docker logs {name}` says why.")
+    answer = poll_until(
+        lambda: requests.get(url, timeout=2),
+        lambda _: True,
+        timeout=20,
+        interval=0.2,
+        retry_on=(requests.RequestException,),
+        error=CheckFailed,
+        message=f"Nothing answers at {url} within 20 s; `docker logs {name}` says why.",
+    )
     require(
         answer.status_code == 200 and answer.text == "Hello World!",
         f"{url} answered HTTP {answer.status_code} {answer.text[:60]!r}, not 200 'Hello World!'.",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import docker
 import docker.errors
 
-import docker
-from workbook import LABEL
 from workbook.checks import passed, require
 from workbook.errors import CheckFailed
+from workbook.layout import LABEL
 
 
 def check_engine_facts(client: docker.DockerClient, storage_driver: object, data_root: object) -> bool:

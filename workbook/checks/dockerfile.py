@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import docker
+
 from workbook.checks import passed, require
 from workbook.context import builder_context_files
 from workbook.hadolint import lint

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import docker
 import docker.errors
 
-import docker
 from workbook.checks import passed, require
 
 MB = 1_000_000

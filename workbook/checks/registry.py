@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import docker
 import docker.errors
 import requests
 
-import docker
 from workbook.checks import passed, require
 from workbook.docker_config import TempDockerConfig
 from workbook.registry import Registry, RegistryError

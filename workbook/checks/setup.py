@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import docker
+
 from workbook.checks import passed, require
 from workbook.images import resolved
 

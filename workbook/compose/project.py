@@ -15,32 +15,22 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
 import docker
-from workbook import ROOT
+
 from workbook.cli import Result, run
-from workbook.errors import CommandFailed, ServiceNotReady, WorkbookError
-from workbook.ports import LOOPBACK, PORT_OFFSET_VARIABLE, any_free_port, port_is_free, shifted
+from workbook.compose.output import summarize
+from workbook.errors import CommandFailed
+from workbook.layout import ROOT, STATE_DIR
+from workbook.ports import LOOPBACK, any_free_port, free_port_range, port_is_free
 
 COMPOSE_DIR = ROOT / "compose"
-RECORD_DIR = ROOT / ".workbook" / "compose"
+RECORD_DIR = STATE_DIR / "compose"
 PROJECT_LABEL = "com.docker.compose.project"
 SERVICE_LABEL = "com.docker.compose.service"
-
-# " Container wb08-web-1  Healthy": Compose's progress lines when its output is not a terminal.
-PROGRESS = re.compile(r"^\s*(Network|Volume|Container|Image)\s+(\S+)\s+(\w[\w ]*?)\s*$")
-KIND_ORDER = {"Image": 0, "Network": 1, "Volume": 2, "Container": 3}
-# "#7 [web 3/6] RUN useradd …" (Compose's internal BuildKit client, or several targets) or
-# "#7 [3/6] RUN useradd …" (buildx bake with one target): one BuildKit step in --progress plain output.
-BUILD_STEP = re.compile(r"^#(\d+) \[(?:(\S+) )?(\d+)/(\d+)\] (.*)$")
-# "#7 CACHED": BuildKit took step #7 from its cache.
-CACHED_STEP = re.compile(r"^#(\d+) CACHED\s*$")
 
 
 def record_file(notebook: str) -> Path:
@@ -68,107 +58,6 @@ def record_project(notebook: str, name: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as file:
         file.write(name + "\n")
-
-
-def summarize(output: str) -> list[str]:
-    """The last state of each object in Compose's progress lines, in a stable order.
-
-    ``up`` and ``down`` interleave their progress lines differently from run to run;
-    the final state of each network, volume and container does not. Other lines
-    (warnings, errors) are kept, in their order, after the summary.
-    """
-    last: dict[tuple[str, str], str] = {}
-    other: list[str] = []
-    for line in output.splitlines():
-        match = PROGRESS.match(line)
-        if match:
-            kind, name, state = match.groups()
-            last[(kind, name)] = state
-        elif line.strip():
-            other.append(line.strip())
-    ordered = sorted(last, key=lambda key: (KIND_ORDER.get(key[0], 9), key[1]))
-    return [f"{kind} {name}: {last[(kind, name)]}" for kind, name in ordered] + other
-
-
-def _numbered_steps(output: str) -> dict[tuple[str, int], tuple[str, str]]:
-    """``{(target, n): (vertex number, "[target n/total] text")}`` of a BuildKit log, first sighting each.
-
-    BuildKit shares a step with an earlier build that had the same step on the same parent
-    (the same ``FROM`` and ``WORKDIR``) and keeps that build's label, total included:
-    ``[2/5] WORKDIR`` can appear in a build of six steps. The total printed is therefore
-    this build's own, its highest step number.
-    """
-    found: dict[tuple[str, int], tuple[str, str]] = {}
-    for line in output.splitlines():
-        match = BUILD_STEP.match(line)
-        if match:
-            vertex, target, n, _, text = match.groups()
-            found.setdefault((target or "", int(n)), (vertex, text))
-    totals: dict[str, int] = {}
-    for target, n in found:
-        totals[target] = max(totals.get(target, 0), n)
-    steps = {}
-    for (target, n), (vertex, text) in sorted(found.items()):
-        label = f"[{target} {n}/{totals[target]}]" if target else f"[{n}/{totals[target]}]"
-        steps[(target, n)] = (vertex, f"{label} {text}")
-    return steps
-
-
-def build_steps(output: str) -> list[str]:
-    """The numbered steps of a BuildKit build (``[web 2/6] WORKDIR …`` or ``[2/6] WORKDIR …``), each once, in order."""
-    return [text for _, text in _numbered_steps(output).values()]
-
-
-def cached_steps(output: str) -> list[str]:
-    """The numbered steps that BuildKit reported as ``CACHED`` (taken from its build cache), in order."""
-    cached = {match.group(1) for line in output.splitlines() if (match := CACHED_STEP.match(line))}
-    return [text for vertex, text in _numbered_steps(output).values() if vertex in cached]
-
-
-def wait_for_new_answer(url: str, old: str, timeout: float = 30.0, interval: float = 0.2) -> str:
-    """Poll ``url`` until its body is no longer ``old`` (a server reloading changed code); return the new body.
-
-    A refused, reset or slow connection means "not yet": the workers are restarting.
-    Raises ServiceNotReady after ``timeout`` seconds, naming the last observation.
-    """
-    deadline = time.monotonic() + timeout
-    last = "no answer yet"
-    while True:
-        try:
-            text = requests.get(url, timeout=5).text
-            if text != old:
-                return text
-            last = f"still {old!r}"
-        except requests.RequestException as error:
-            last = type(error).__name__
-        if time.monotonic() >= deadline:
-            raise ServiceNotReady(f"{url}: no new answer within {timeout:.0f}s (last: {last})")
-        time.sleep(interval)
-
-
-def free_port_range(preferred: int = 5000, count: int = 3, host: str = LOOPBACK, announce: bool = True) -> str:
-    """``"FIRST-LAST"``: ``count`` consecutive free ports on ``host``, from ``preferred`` when possible.
-
-    A range in ``ports:`` lets each replica of a scaled service take its own host port.
-    With ``announce`` it prints which ports and why, like ``Notebook.port``.
-    """
-    first, _ = shifted(preferred)
-    named = f"{first}-{first + count - 1}"
-    if first != preferred:
-        named += f" ({preferred}-{preferred + count - 1} + {PORT_OFFSET_VARIABLE})"
-    if all(port_is_free(p, host) for p in range(first, first + count)):
-        message = f"Ports {named} are free: using {host}:{first}-{first + count - 1}."
-    else:
-        for _ in range(100):
-            first = any_free_port(host)
-            if first + count <= 65536 and all(port_is_free(p, host) for p in range(first, first + count)):
-                break
-        else:
-            raise WorkbookError(f"Found no {count} consecutive free ports on {host}; stop some servers and retry.")
-        message = f"Ports {named} are partly taken on {host}: using {host}:{first}-{first + count - 1} instead."
-    if announce:
-        print(message)
-    return f"{first}-{first + count - 1}"
 
 
 @dataclass
@@ -366,64 +255,3 @@ def down_all(notebook: str, prefix: str | None = None, extra: Iterable[str] = ()
                 print(f"docker compose -p {name} down -v --remove-orphans: {state}{built}")
     record_file(notebook).unlink(missing_ok=True)
     return names
-
-
-def draw_stacks(client: docker.DockerClient, projects: Sequence[Project], private: int = 5000):  # noqa: ANN201
-    """A picture of running projects: each network with its containers, host ports and volumes.
-
-    Drawn from what the engine reports now (not from the compose files); returns the
-    matplotlib Figure.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyBboxPatch
-
-    width = 4.6
-    fig, ax = plt.subplots(figsize=(4.8 * max(len(projects), 1), 4.6))
-    ax.set_axis_off()
-    tallest = 1
-    for column, project in enumerate(projects):
-        x0 = column * (width + 0.6)
-        containers = project.containers(client)
-        volumes = project.volumes(client)
-        networks = project.networks(client)
-        height = 1.0 + 0.75 * max(len(containers), 1)
-        tallest = max(tallest, height + 1.6)
-        ax.add_patch(FancyBboxPatch((x0, 1.2), width, height, boxstyle="round,pad=0.05", fc="#eef4fb", ec="#4a78b0"))
-        ax.text(x0 + 0.1, 1.2 + height - 0.3, f"network {', '.join(networks) or '–'}", fontsize=9, color="#4a78b0")
-        ax.text(x0, 1.2 + height + 0.25, f"project {project.name}", fontsize=11, weight="bold")
-        volume_y = {volume: 0.35 - 0.6 * row for row, volume in enumerate(volumes)}
-        for volume, y in volume_y.items():
-            ax.add_patch(
-                FancyBboxPatch((x0 + 0.2, y), 2.4, 0.45, boxstyle="round,pad=0.03", fc="#f6efd9", ec="#a08a3c")
-            )
-            ax.text(x0 + 0.3, y + 0.14, f"volume {volume}", fontsize=8)
-        for row, container in enumerate(containers):
-            y = 1.2 + height - 1.0 - 0.75 * row
-            ax.add_patch(FancyBboxPatch((x0 + 0.2, y), 2.4, 0.5, boxstyle="round,pad=0.03", fc="white", ec="#333"))
-            ax.text(x0 + 0.3, y + 0.17, container.name, fontsize=9)
-            bindings = (container.attrs["NetworkSettings"]["Ports"] or {}).get(f"{private}/tcp") or []
-            if bindings:
-                ax.annotate(
-                    "",
-                    xy=(x0 + 2.6, y + 0.25),
-                    xytext=(x0 + 3.3, y + 0.25),
-                    arrowprops={"arrowstyle": "->", "color": "#b05a2a"},
-                )
-                ax.text(x0 + 3.35, y + 0.17, f"127.0.0.1:{bindings[0]['HostPort']}", fontsize=8, color="#b05a2a")
-            for mount in container.attrs.get("Mounts") or []:
-                if mount.get("Type") == "volume" and mount.get("Name") in volume_y:
-                    target_y = volume_y[mount["Name"]] + 0.45
-                    ax.plot(
-                        [x0 + 2.7, x0 + 2.9, x0 + 2.9, x0 + 2.7],
-                        [y + 0.25, y + 0.25, target_y - 0.2, target_y - 0.2],
-                        color="#a08a3c",
-                        lw=1,
-                        ls="--",
-                    )
-                    ax.text(
-                        x0 + 2.95, (y + target_y) / 2 - 0.1, mount.get("Destination", ""), fontsize=7, color="#a08a3c"
-                    )
-    ax.set_xlim(-0.2, len(projects) * (width + 0.6))
-    ax.set_ylim(-0.6, tallest + 0.6)
-    fig.tight_layout()
-    return fig
