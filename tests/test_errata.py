@@ -12,6 +12,7 @@ from workbook.errata import (
     added,
     counts,
     diff,
+    flask_debug_with,
     headings,
     link,
     link_problems,
@@ -114,3 +115,13 @@ def test_headings_reads_markdown_cells_only(tmp_path):
     path.write_text(json.dumps(nb))
     assert headings(path) == ["Title", "2. Two `code`"]
     assert NOTEBOOKS.name == "notebooks"
+
+
+def test_flask_env_no_longer_turns_debug_on_and_the_environment_is_restored(monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "0")
+    monkeypatch.delenv("FLASK_ENV", raising=False)
+    assert flask_debug_with("FLASK_ENV", "development") is False
+    assert flask_debug_with("FLASK_DEBUG", "1") is True
+    import os
+
+    assert os.environ.get("FLASK_DEBUG") == "0" and "FLASK_ENV" not in os.environ

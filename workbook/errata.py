@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -114,3 +115,16 @@ def removed(lines: list[str]) -> list[str]:
 def added(lines: list[str]) -> list[str]:
     """The lines a diff adds (``+`` lines), without the marker."""
     return [line[1:] for line in lines if line.startswith("+") and not line.startswith("+++")]
+
+
+def flask_debug_with(name: str, value: str) -> bool:
+    """``Flask(...).debug`` of a new app, with only ``name=value`` of FLASK_ENV/FLASK_DEBUG set (restored after)."""
+    import flask  # the app's pinned Flask, installed in the workbook's virtualenv too
+
+    saved = {key: os.environ.pop(key, None) for key in ("FLASK_ENV", "FLASK_DEBUG")}
+    os.environ[name] = value
+    try:
+        return flask.Flask("probe").debug
+    finally:
+        os.environ.pop(name, None)
+        os.environ.update({key: old for key, old in saved.items() if old is not None})
