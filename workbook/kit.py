@@ -262,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-book", action="store_true", help="leave requirements-book.txt (make html) out")
     args = parser.parse_args(argv)
     pythons = [v.strip() for v in args.pythons.split(",") if v.strip()] or None
+    if (ROOT / ".workbook" / "offline-kit.json").exists():
+        print("offline-kit: this checkout is in offline mode; copy the kit it loaded, or `make offline-leave` first.")
+        return 2
     print(f"offline kit: downloading wheels and saving images into {args.out} …")
     started = time.monotonic()
     try:
