@@ -40,8 +40,16 @@ def unpack(archive: Path, dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def made(client):
-    """(archive, unpacked kit folder, manifest) of a reduced kit; everything removed afterwards."""
+    """(archive, unpacked kit folder, manifest) of a reduced kit; everything removed afterwards.
+
+    After `make offline-load` (no index to download from) the tests use the loaded kit instead.
+    """
     remove_labelled(client, OWNER)
+    record = kit_load.active()
+    if record is not None:
+        yield None, Path(record["kit"]), kit_load.read_manifest(Path(record["kit"]))
+        remove_labelled(client, OWNER)
+        return
     work = Path(tempfile.mkdtemp(prefix="wbkit-test-"))
     try:
         archive = work / "kit.tar"
@@ -64,6 +72,13 @@ def fresh_venv_pip(path: Path) -> list[str]:
     return [sys.executable, "-m", "pip", "--disable-pip-version-check", "--python", str(path / "bin" / "python")]
 
 
+def required(data: dict) -> dict[str, str]:
+    """Role -> base image: as `make setup` resolved it, or as the loaded kit holds it in offline mode."""
+    if kit_load.active() is None:
+        return {base.role: resolved(base.role) for base in BASE_IMAGES}
+    return {image["role"]: image["name"] for image in data["images"]}
+
+
 def short(name: str) -> str:
     """An image name without docker.io/ or docker.io/library/."""
     return name.removeprefix("docker.io/").removeprefix("library/")
@@ -74,7 +89,7 @@ def test_manifest_lists_every_image_with_its_id_and_every_wheel_with_its_sha256(
     by_role = {image["role"]: image for image in data["images"]}
     assert sorted(by_role) == sorted(base.role for base in BASE_IMAGES)
     for role, image in by_role.items():
-        assert image["name"] == resolved(role) and image["id"] == kit.image_id(image["name"])
+        assert image["name"] == required(data)[role] and image["id"] == kit.image_id(image["name"])
     assert kit_load.verify_files(unpacked, data) == []
     names = {entry["file"].split("-")[0].lower() for entry in data["wheels"]["image"]}
     assert {"flask", "gunicorn", "werkzeug", "redis"} <= names
@@ -107,19 +122,19 @@ def test_pip_installs_the_app_requirements_from_the_kit_alone(made, tmp_path):
 def test_the_image_archive_lists_every_required_image_and_loads(made, client):
     _, unpacked, data = made
     images_tar = unpacked / data["images_archive"]
-    required = {short(resolved(base.role)) for base in BASE_IMAGES}
-    assert required <= {short(name) for name in kit.archive_image_names(images_tar)}
-    before = {name: client.images.get(name).id for name in required}
+    names = {short(name) for name in required(data).values()}
+    assert names <= {short(name) for name in kit.archive_image_names(images_tar)}
+    before = {name: client.images.get(name).id for name in names}
     loaded = kit_load.load_images(unpacked, data)
-    assert required <= {short(name) for name in loaded}
-    assert {name: client.images.get(name).id for name in required} == before  # same images, nothing re-tagged
+    assert names <= {short(name) for name in loaded}
+    assert {name: client.images.get(name).id for name in names} == before  # same images, nothing re-tagged
 
 
 def test_a_build_without_network_installs_the_app_from_the_kit_and_serves_http(made, client):
-    _, unpacked, _ = made
+    _, unpacked, data = made
     suffix = uuid.uuid4().hex[:8]
     base, app = f"wbkit-test/python:{suffix}", f"wbkit-test/flask-app:{suffix}"
-    kit_load.build_offline_python(resolved("python"), unpacked / "wheels" / "image", base, labels={LABEL: OWNER})
+    kit_load.build_offline_python(required(data)["python"], unpacked / "wheels" / "image", base, labels={LABEL: OWNER})
     done = subprocess.run(
         ["docker", "build", "--no-cache", "--network=none", "--progress=plain", "-f", "docker/Dockerfile"]
         + ["--build-arg", f"PYTHON_IMAGE={base}", "-t", app, "--label", f"{LABEL}={OWNER}", "app/"],
