@@ -17,8 +17,10 @@ JOBS ?= 2
 XDIST := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile,-p no:xdist)
 # JupyterLab refuses root unless told; CI and these machines run as root, a learner usually does not.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Offline mode (written by `make offline-load`): pip is served by the kit's wheels only.
+-include .workbook/offline.mk
 
-.PHONY: setup venv lab lab-settings test test-notebooks test-unit lint refresh stop-engine html student hide-solutions help
+.PHONY: setup venv lab lab-settings test test-notebooks test-unit lint refresh stop-engine html student hide-solutions offline-kit offline-load offline-leave help
 
 help:
 	@echo "make lab    set up, then open the workbook in JupyterLab (http://127.0.0.1:8888)"
@@ -29,6 +31,9 @@ help:
 	@echo "make html   build the static book (stored outputs, no Docker) into book/_build/html"
 	@echo "make student   write the student edition (solutions removed) into student/"
 	@echo "make hide-solutions   collapse the solution cells of notebooks/ in JupyterLab (edits them)"
+	@echo "make offline-kit   (connected machine) write every image and wheel the workbook needs into $(KIT)"
+	@echo "make offline-load KIT=…   (machine without network) set the workbook up from that archive alone"
+	@echo "make offline-leave   back to online mode (pip and setup use the network again)"
 
 # The virtualenv is rebuilt only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt app/requirements.txt
@@ -100,3 +105,26 @@ student: venv
 
 hide-solutions: venv
 	@$(PY) -m workbook.editions hide-solutions
+
+# The offline kit (workbook/kit.py, workbook/kit_load.py; README, "Instructor's guide").
+# KIT_PYTHONS=3.11,3.12 adds wheels for the room's Python versions when they differ from this one.
+KIT ?= offline-kit/workbook-offline-kit.tar
+KIT_PYTHONS ?=
+offline-kit: setup
+	@$(PY) -m workbook.kit --out $(KIT) $(if $(KIT_PYTHONS),--pythons $(KIT_PYTHONS),)
+
+# Unpack, point pip at the kit (offline.mk, read by every later make), then the venv, the images,
+# the offline Python image and setup: nothing is downloaded.
+offline-load:
+	@test -f $(KIT) || { echo "offline-load: no kit at $(KIT); copy it here or pass KIT=path/to/workbook-offline-kit.tar"; exit 2; }
+	@rm -rf .workbook/kit && mkdir -p .workbook/kit && tar -xf $(KIT) -C .workbook/kit
+	@printf '%s\n' '# Written by make offline-load: pip uses the offline kit only (make offline-leave removes it).' \
+	  'export PIP_NO_INDEX := 1' 'export PIP_FIND_LINKS := $(CURDIR)/.workbook/kit/workbook-offline-kit/wheels/host' \
+	  >.workbook/offline.mk
+	@$(MAKE) --no-print-directory venv
+	@$(PY) -m workbook.kit_load .workbook/kit/workbook-offline-kit
+	@$(MAKE) --no-print-directory setup
+
+offline-leave:
+	@rm -f .workbook/offline.mk .workbook/offline-kit.json
+	@echo "online mode: make setup resolves the base images again (pull or substitute)"

@@ -80,9 +80,12 @@ def free_port_range(preferred: int = 5000, count: int = 3, host: str = LOOPBACK,
     A range in ``ports:`` lets each replica of a scaled service take its own host port.
     With ``announce`` it prints which ports and why, like ``Notebook.port``.
     """
-    first = preferred
+    first, _ = shifted(preferred)
+    named = f"{first}-{first + count - 1}"
+    if first != preferred:
+        named += f" ({preferred}-{preferred + count - 1} + {PORT_OFFSET_VARIABLE})"
     if all(port_is_free(p, host) for p in range(first, first + count)):
-        message = f"Ports {preferred}-{preferred + count - 1} are free: using {host}:{first}-{first + count - 1}."
+        message = f"Ports {named} are free: using {host}:{first}-{first + count - 1}."
     else:
         for _ in range(100):
             first = any_free_port(host)
@@ -90,10 +93,7 @@ def free_port_range(preferred: int = 5000, count: int = 3, host: str = LOOPBACK,
                 break
         else:
             raise WorkbookError(f"Found no {count} consecutive free ports on {host}; stop some servers and retry.")
-        message = (
-            f"Ports {preferred}-{preferred + count - 1} are partly taken on {host}: "
-            f"using {host}:{first}-{first + count - 1} instead."
-        )
+        message = f"Ports {named} are partly taken on {host}: using {host}:{first}-{first + count - 1} instead."
     if announce:
         print(message)
     return f"{first}-{first + count - 1}"

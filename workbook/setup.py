@@ -20,7 +20,7 @@ from pathlib import Path
 
 import docker
 
-from workbook import imagestore, provision
+from workbook import imagestore, kit_load, provision
 from workbook.engine import connect, engine_address, explain_connection_error
 from workbook.errors import EngineUnavailable, WorkbookError
 from workbook.images import BASE_IMAGES, Resolution, resolve, write_env_file
@@ -171,11 +171,13 @@ def ensure_mmdebstrap() -> None:
 
 
 def ensure_images(offline: bool) -> list[Resolution]:
-    """Resolve every base image and record the names in compose/.env."""
-    client = connect()
-    resolutions = [
-        resolve(client, base, offline=offline, say=say, before_build=ensure_mmdebstrap) for base in BASE_IMAGES
-    ]
+    """Resolve every base image (from the kit after `make offline-load`) and record the names in compose/.env."""
+    resolutions = kit_load.kit_resolutions(say)
+    if resolutions is None:
+        client = connect()
+        resolutions = [
+            resolve(client, base, offline=offline, say=say, before_build=ensure_mmdebstrap) for base in BASE_IMAGES
+        ]
     write_env_file(resolutions)
     return resolutions
 
