@@ -204,3 +204,23 @@ def test_04_a_docker_stats_sample_is_normalised():
 def test_04_the_stats_sample_is_normalised_on_a_terminal_line_too():
     sample = "wb04-web: CPU 0.02%, memory 52.01MiB / 23.54GiB, 4 processes, network in/out 1.85kB / 1.01kB\r\n"
     assert sanitize(sample) == "wb04-web: CPU N%, memory N / HOST, N processes, network in/out N / N\r\n"
+
+
+def test_11_swarm_ids_token_task_ages_and_load_counts_are_normalised():
+    assert sanitize("Swarm initialized: current node (jefw4ekevcmxxafgq7kzexfcv) is now a manager.") == (
+        "Swarm initialized: current node (ID25) is now a manager."
+    )
+    assert (
+        sanitize("Updating service wb11_web (id: t95dxruakkcr0sdzfnvprjmbq)") == "Updating service wb11_web (id: ID25)"
+    )
+    token = "SWMTKN-1-2mfi23u1y311ljqrzspsx85cs17uisss21iucv0xaw45zopm0m-dvxpvcr0z72yugsg19ji77182"
+    assert sanitize(f"docker swarm join --token {token} 127.0.0.1:2377") == (
+        "docker swarm join --token SWMTKN-1-TOKEN 127.0.0.1:PORT"
+    )
+    for age in ("less than a second", "1 second", "56 seconds", "about a minute", "2 minutes"):
+        assert sanitize(f"desired=Running now=Running {age} ago") == "desired=Running now=Running WHILE ago"
+    assert sanitize("load: 888 requests in ⏱ 106.9 s, 0 failed {}") == "load: N requests in ⏱ N.N s, 0 failed {}"
+    assert sanitize("load: 888 requests in ⏱ 1.9 s, 3 failed") == "load: N requests in ⏱ N.N s, 3 failed"
+    assert sanitize("load: answers v1 535, v2 353; first v2 at ⏱ 34.3 s") == (
+        "load: answers v1 N, v2 N; first v2 at ⏱ N.N s"
+    )

@@ -1,4 +1,4 @@
-"""Remove what a notebook made: labelled containers, networks, volumes, images, host processes."""
+"""Remove what a notebook made: labelled services, containers, networks, volumes, images, host processes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import docker.errors
 
 from workbook.layout import LABEL, STATE_DIR
 from workbook.processes import ProcessRecord, record_of, terminate
+from workbook.swarmstate import labelled_services, leave_if_made, made_by, remove_services
 
 PROCESS_DIR = STATE_DIR / "processes"
 PATHS_DIR = STATE_DIR / "paths"
@@ -118,18 +119,46 @@ def make_temp_dir(notebook: str, purpose: str) -> Path:
 def labelled_objects(client: docker.DockerClient, notebook: str) -> list[str]:
     """'container wb01-x', 'volume v', … for every object that still carries ``notebook``'s label."""
     selector = label_filter(notebook)
-    found = [f"container {c.name}" for c in client.containers.list(all=True, filters=selector)]
+    found = [f"service {s.name}" for s in labelled_services(client, notebook)]
+    if made_by(client, notebook):
+        found.append(f"swarm (made by {notebook})")
+    found += [f"container {c.name}" for c in client.containers.list(all=True, filters=selector)]
     found += [f"network {n.name}" for n in client.networks.list(filters=selector)]
     found += [f"volume {v.name}" for v in client.volumes.list(filters=selector)]
     found += [f"image {(i.tags or [i.short_id])[0]}" for i in client.images.list(filters=selector)]
     return found
 
 
+def remove_network(network: docker.models.networks.Network, timeout: float = 20.0) -> bool:
+    """Remove ``network``; True if it went, False if it was already gone.
+
+    A swarm's overlay network refuses while the manager still releases its tasks' endpoints:
+    that is retried for ``timeout`` seconds. Local networks are tried once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            network.remove()
+            return True
+        except docker.errors.NotFound:
+            return False
+        except docker.errors.APIError:
+            if network.attrs.get("Scope") != "swarm" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def remove_labelled(client: docker.DockerClient, notebook: str) -> Removed:
-    """Remove the host processes and temporary paths of ``notebook``, and its labelled Docker objects."""
+    """Remove the host processes and temporary paths of ``notebook``, and its labelled Docker objects.
+
+    Swarm services go first (and their tasks with them); a swarm the notebook made is left.
+    """
     removed = Removed()
     stop_processes(notebook, removed)
     removed.add("temporary path", remove_tracked_paths(notebook))
+    removed.add("service", remove_services(client, notebook))
+    for what in leave_if_made(client, notebook):
+        removed.add(what.split()[0])
     selector = label_filter(notebook)
     for container in client.containers.list(all=True, filters=selector):
         try:
@@ -138,11 +167,8 @@ def remove_labelled(client: docker.DockerClient, notebook: str) -> Removed:
         except docker.errors.NotFound:
             pass
     for network in client.networks.list(filters=selector):
-        try:
-            network.remove()
+        if remove_network(network):
             removed.add("network")
-        except docker.errors.NotFound:
-            pass
     for volume in client.volumes.list(filters=selector):
         try:
             volume.remove(force=True)
