@@ -14,6 +14,7 @@ import docker.errors
 from workbook.layout import LABEL, STATE_DIR
 from workbook.processes import ProcessRecord, record_of, terminate
 from workbook.swarmstate import labelled_services, leave_if_made, made_by, remove_services
+from workbook.wait import poll_until
 
 PROCESS_DIR = STATE_DIR / "processes"
 PATHS_DIR = STATE_DIR / "paths"
@@ -135,17 +136,24 @@ def remove_network(network: docker.models.networks.Network, timeout: float = 20.
     A swarm's overlay network refuses while the manager still releases its tasks' endpoints:
     that is retried for ``timeout`` seconds. Local networks are tried once.
     """
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def attempt() -> bool:
         try:
             network.remove()
             return True
         except docker.errors.NotFound:
             return False
-        except docker.errors.APIError:
-            if network.attrs.get("Scope") != "swarm" or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+
+    if network.attrs.get("Scope") != "swarm":
+        return attempt()
+    return poll_until(
+        attempt,
+        lambda _: True,
+        timeout=timeout,
+        interval=0.5,
+        retry_on=(docker.errors.APIError,),
+        message=lambda last: f"The swarm network {network.name} could not be removed within {timeout:.0f} s ({last}).",
+    )
 
 
 def remove_labelled(client: docker.DockerClient, notebook: str) -> Removed:
