@@ -13,8 +13,8 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:5000")
 worker_tmp_dir = "/dev/shm"
 
 # `docker stop` sends SIGTERM, waits 10 s (its --time, Compose's stop_grace_period), then
-# SIGKILL: let workers finish their requests within 8 s, so gunicorn exits before the kill.
-graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", 8))
+# SIGKILL: give workers 5 s to finish their requests, leaving gunicorn time to exit before the kill.
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", 5))
 
 # One line per request, and gunicorn's own messages, on stdout/stderr: `docker logs` reads them.
 accesslog = "-"

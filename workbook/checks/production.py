@@ -37,7 +37,7 @@ def _answers(client: docker.DockerClient, image: str, labels: dict[str, str]) ->
             container.reload()
             return None if container.status in ("created", "running") else f"the container {container.status}"
 
-        answer = wait_for_http(f"http://127.0.0.1:{port}/", timeout=60, still_running=stopped)
+        answer = wait_for_http(f"http://127.0.0.1:{port}/", timeout=120, still_running=stopped)
         return None if answer.text == "Hello World!" else f"GET / answered {answer.text[:60]!r}"
     except ServiceNotReady as error:
         return str(error)
@@ -102,7 +102,7 @@ def check_hardened_container(nb, name: str = EXERCISE_CONTAINER) -> bool:  # noq
     )
     url = f"http://127.0.0.1:{bindings[0]['HostPort']}/"
     try:
-        answer = wait_for_http(url, timeout=60)
+        answer = wait_for_http(url, timeout=120)
     except ServiceNotReady as error:
         raise CheckFailed(f"{name} is hardened but does not answer: {error}") from None
     require(answer.text == "Hello World!", f"{url} answered {answer.text[:60]!r}, not Hello World!.")
