@@ -22,6 +22,7 @@ from workbook.hardening import (
     history_mentions,
     inspect_mentions,
     own_layers_bytes,
+    steps_in_dockerfile_order,
     unpacked_bytes,
 )
 from workbook.images import resolved
@@ -122,3 +123,28 @@ def test_sizes_history_and_files_on_the_engine(client, own_labels):
     assert files_containing(client, "wbtest-hardening:1", "hidden-value-17", test_labels) == ["srv/note.txt"]
     assert files_containing(client, "wbtest-hardening:1", "nowhere-to-be-found-99", test_labels) == []
     assert not client.containers.list(all=True, filters={"label": [f"{k}={v}" for k, v in test_labels.items()]})
+
+
+def test_steps_follow_the_dockerfile_not_buildkits_numbers():
+    dockerfile = (
+        "ARG PYTHON_IMAGE=python:3.13-slim\n# build stage\nFROM ${PYTHON_IMAGE} AS build\n"
+        "RUN python -m venv /opt/venv\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    pip install x\n"
+        'FROM ${PYTHON_IMAGE}\nWORKDIR /usr/src/app\nARG UID=10001\nRUN useradd --uid "${UID}" appuser\nCOPY . .\n'
+    )
+    log = (
+        "#5 [2/6] WORKDIR /usr/src/app\n#5 CACHED\n"
+        "#4 [stage-1 1/5] FROM docker.io/x/python:3.13-slim@sha256:abc\n"
+        '#9 [stage-1 3/5] RUN useradd --uid "10001" appuser\n'
+        "#6 [build 2/3] RUN python -m venv /opt/venv\n"
+        "#7 [build 3/3] RUN --mount=type=cache,target=/root/.cache/pip     pip install x\n"
+        "#10 [stage-1 4/5] COPY . .\n"
+        "#11 [build 1/3] FROM docker.io/x/python:3.13-slim@sha256:abc\n"
+    )
+    assert steps_in_dockerfile_order(log, dockerfile) == [
+        "FROM docker.io/x/python:3.13-slim@sha256:abc",
+        "RUN python -m venv /opt/venv",
+        "RUN --mount=type=cache,target=/root/.cache/pip     pip install x",
+        "WORKDIR /usr/src/app",
+        'RUN useradd --uid "10001" appuser',
+        "COPY . .",
+    ]

@@ -14,16 +14,67 @@ import tarfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import docker.errors
 
 import docker
-from workbook.errors import WorkbookError
+from workbook.buildkit import error_report, named_images, parse_steps
+from workbook.cli import Result, run, shown_command
+from workbook.errors import CommandFailed, WorkbookError
 
 MB = 1_000_000
 
 PRINT_CONFIG_LINE = re.compile(r"^(\w+)\s+= (.*)$")
 ACCESS_LOG_REQUEST = re.compile(r'"([A-Z]+ \S+ HTTP/[\d.]+)" (\d{3}) (\d+|-)')
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\\\s]+", "", text)
+
+
+def dockerfile_instructions(dockerfile: str) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments and blank lines left out."""
+    joined = re.sub(r"\\\n", " ", dockerfile)
+    return [line.strip() for line in joined.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def steps_in_dockerfile_order(log: str, dockerfile: str) -> list[str]:
+    """The steps of a BuildKit log, each once, in the order of the Dockerfile's instructions; ``FROM`` first.
+
+    BuildKit numbers a step it has built before (for another Dockerfile or stage) as it did
+    then, so its ``[stage n/m]`` prefix says nothing stable about the order; the Dockerfile
+    does. A step matches its instruction with the build arguments (``${UID}``) substituted.
+    """
+    patterns = [
+        re.compile(re.sub(r"\\\$\\\{\w+\\\}", ".*?", re.escape(_squeezed(line))))
+        for line in dockerfile_instructions(dockerfile)
+    ]
+    instructions = list(dict.fromkeys(step.instruction for step in parse_steps(log)))
+
+    def position(instruction: str) -> int:
+        if instruction.startswith("FROM "):
+            return -1
+        squeezed = _squeezed(instruction)
+        return next((i for i, p in enumerate(patterns) if p.fullmatch(squeezed)), len(patterns))
+
+    return sorted(instructions, key=position)
+
+
+def build(command: str, dockerfile: str | Path, cwd: str | Path | None = None) -> Result:
+    """Run a ``docker build --progress=plain …``; print ``$ command``, its steps in Dockerfile order, the image's name.
+
+    The full log (in the Result's ``output``) holds timings and pip's download lines. A
+    failed build prints BuildKit's error report and raises CommandFailed.
+    """
+    result = run(command, cwd=cwd, check=False, show=False)
+    print(f"$ {shown_command(command)}")
+    if not result.ok:
+        print(error_report(result.output))
+        raise CommandFailed(f"`{command}` exited with status {result.returncode}; the builder's error is above.")
+    steps = steps_in_dockerfile_order(result.output, Path(dockerfile).read_text())
+    print("\n".join(steps + [f"naming to {name}" for name in named_images(result.output)]))
+    return result
 
 
 def own_layers_bytes(client: docker.DockerClient, image: str, base: str) -> int:
