@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import docker
 import docker.errors
 
-import docker
 from workbook.buildkit import error_report, named_images, parse_steps
 from workbook.cli import Result, run, shown_command
 from workbook.errors import CommandFailed, WorkbookError

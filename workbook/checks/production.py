@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import docker
 import docker.errors
 
-import docker
-from workbook import LABEL
 from workbook.checks import passed, require
 from workbook.errors import CheckFailed, ServiceNotReady
 from workbook.hardening import MB, hardening, unpacked_bytes
+from workbook.layout import LABEL
 from workbook.ports import any_free_port
 from workbook.web import wait_for_http
 
