@@ -20,12 +20,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Offline mode (written by `make offline-load`): pip is served by the kit's wheels only.
 -include .workbook/offline.mk
 
-.PHONY: setup venv lab lab-settings test test-notebooks test-unit lint refresh stop-engine html student hide-solutions offline-kit offline-load offline-leave help
+.PHONY: lock setup venv lab lab-settings test test-notebooks test-unit lint refresh stop-engine html student hide-solutions offline-kit offline-load offline-leave help
 
 help:
 	@echo "make lab    set up, then open the workbook in JupyterLab (http://127.0.0.1:8888)"
 	@echo "make test   set up, then run the unit tests and every notebook under nbval"
 	@echo "make lint   ruff over workbook/, tests/ and app/"
+	@echo "make lock   re-pin requirements.lock (every dependency, with hashes) from requirements.txt"
 	@echo "make refresh NB=notebooks/01-flask-app.ipynb   re-execute one notebook and store its outputs"
 	@echo "make lab-settings   turn JupyterLab's news and update checks off (make lab and make test do it)"
 	@echo "make html   build the static book (stored outputs, no Docker) into book/_build/html"
@@ -35,12 +36,22 @@ help:
 	@echo "make offline-load KIT=…   (machine without network) set the workbook up from that archive alone"
 	@echo "make offline-leave   back to online mode (pip and setup use the network again)"
 
-# The virtualenv is rebuilt only when requirements.txt changes.
-$(VENV)/.installed: requirements.txt app/requirements.txt
-	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "The workbook needs Python 3.10 or later; python3 is " + sys.version.split()[0] + ". Install a newer Python (python.org, Homebrew, or your distribution) and run make again.")'
+# The virtualenv is rebuilt only when the lock changes. requirements.txt names what the workbook uses
+# (pinned); requirements.lock (`make lock`) pins the whole closure with the hashes of PyPI's files, and
+# pip installs only files with those hashes. The pinned tools (ipykernel 7.4, …) need Python 3.11.
+$(VENV)/.installed: requirements.lock
+	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The workbook needs Python 3.11 or later (its pinned tools do; the helper code runs on 3.10); python3 is " + sys.version.split()[0] + ". Install a newer Python (python.org, Homebrew, or your distribution) and run make again.")'
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@touch $@
+
+# Re-lock after editing requirements.txt or app/requirements.txt: uv, in a private virtualenv, asks
+# PyPI itself (no local pip configuration), for every platform and Python 3.11+.
+LOCK_VENV := .venv-lock
+lock:
+	@test -x $(LOCK_VENV)/bin/uv || (python3 -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet uv)
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null UV_NO_CONFIG=1 $(LOCK_VENV)/bin/uv pip compile requirements.txt \
+		--universal --python-version 3.11 --generate-hashes --index-url https://pypi.org/simple -o requirements.lock
 
 venv: $(VENV)/.installed
 

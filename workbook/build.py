@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
@@ -21,37 +22,33 @@ class BuildFailed(WorkbookError):
     """The builder reported an error; the message carries the builder's own words."""
 
 
+@dataclass
 class BuildStream:
     """One build through the SDK, read line by line; the builder's errors raise BuildFailed.
 
     The SDK's streaming API does not raise on a failed step, so every chunk is checked
     here. Iterate ``lines()`` to the end, then ``image()`` returns what was built.
+    ``build_image`` takes the same arguments, plus ``progress``.
     """
 
-    def __init__(
-        self,
-        client: docker.DockerClient,
-        context: str | Path,
-        tag: str,
-        dockerfile: str | Path | None = None,
-        buildargs: dict[str, str] | None = None,
-        labels: dict[str, str] | None = None,
-        nocache: bool = False,
-    ) -> None:
-        self.client = client
-        self.context = Path(context).resolve()
-        self.tag = tag
-        self.dockerfile = None
-        if dockerfile is not None:
+    client: docker.DockerClient
+    context: str | Path  # made absolute
+    tag: str
+    dockerfile: str | Path | None = None  # made relative to the context when inside it
+    buildargs: dict[str, str] | None = None
+    labels: dict[str, str] | None = None
+    nocache: bool = False
+    image_id: str | None = field(default=None, init=False)
+    log: list[str] = field(default_factory=list, init=False)
+    made: list[str] = field(default_factory=list, init=False)  # images of the steps this build ran, not cached
+
+    def __post_init__(self) -> None:
+        self.context = Path(self.context).resolve()
+        self.buildargs, self.labels = self.buildargs or {}, self.labels or {}
+        if self.dockerfile is not None:
             # Relative to the context when it lies inside it; else absolute, and the SDK adds it to the context.
-            path = Path(dockerfile).resolve()
+            path = Path(self.dockerfile).resolve()
             self.dockerfile = str(path.relative_to(self.context)) if path.is_relative_to(self.context) else str(path)
-        self.buildargs = buildargs or {}
-        self.labels = labels or {}
-        self.nocache = nocache
-        self.image_id: str | None = None
-        self.log: list[str] = []
-        self.made: list[str] = []  # images of the steps this build ran (not those served by the cache)
 
     def lines(self) -> Iterator[str]:
         """Each line the builder prints, as it prints it."""

@@ -4,7 +4,8 @@ Made on a connected machine, copied to a room without network, set up there by
 `make offline-load` (``workbook.kit_load``). The archive holds one folder:
 
 - ``images.tar``: ``docker save`` of the base images ``make setup`` resolved (compose/.env);
-- ``wheels/host/``: requirements.txt (and requirements-book.txt) for the host's Python;
+- ``wheels/host/``: requirements.lock (the venv's whole closure, the files `make venv` accepts) and
+  requirements-book.txt, for the host's Python;
 - ``wheels/image/``: app/requirements.txt and docker/offline-requirements.txt for the image's
   Python 3.13 (``--python-version 3.13 --only-binary=:all:``), plus the sources and build
   tools of the few packages that have no wheel for it;
@@ -72,7 +73,7 @@ def wheel_sets(
     """Every `pip install` the kit serves. ``app_only`` keeps app/requirements.txt alone (the test's kit)."""
     pythons = host_pythons or [host_python()]
     sets: list[WheelSet] = []
-    host_files = ["app/requirements.txt"] if app_only else ["requirements.txt"] + (["requirements-book.txt"] * book)
+    host_files = ["app/requirements.txt"] if app_only else ["requirements.lock"] + (["requirements-book.txt"] * book)
     for version in pythons:
         pinned = None if version == host_python() else version
         sets += [WheelSet(f"{name} (Python {version})", "host", ("-r", name), pinned) for name in host_files]
@@ -207,7 +208,7 @@ def manifest(kit: Path, images: list[dict], sets: list[WheelSet], store: str) ->
         "wheels": wheels,
         "requirements_sha256": {
             name: sha256(ROOT / name)
-            for name in ("requirements.txt", "app/requirements.txt", "requirements-book.txt")
+            for name in ("requirements.txt", "requirements.lock", "app/requirements.txt", "requirements-book.txt")
             if (ROOT / name).exists()
         },
     }
