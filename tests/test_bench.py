@@ -9,7 +9,7 @@ import pytest
 from workbook import bench, bench_report, serving
 from workbook import setup as workbook_setup
 from workbook.bench import WrkMissing, WrkReportUnreadable, WrkResult, median_result, parse_wrk, to_ms
-from workbook.bench_run import verdict
+from workbook.bench_report import verdict
 from workbook.errors import WorkbookError
 
 CLEAN = """\

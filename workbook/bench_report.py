@@ -14,6 +14,7 @@ from workbook.bench import WrkResult
 
 README_START = "<!-- bench:start (written by `make bench` from bench/results.json; do not edit) -->"
 README_END = "<!-- bench:end -->"
+BAR = 4.0  # the issue's bar: best gunicorn ≥ 4× the development server in the same run
 
 
 def ratio(results: dict[str, WrkResult], key: str, base: str = "dev") -> float:
@@ -60,6 +61,21 @@ def chart(results: dict[str, WrkResult], labels: dict[str, str], path: Path | No
     return fig
 
 
+def verdict(data: dict) -> list[str]:
+    """What fails the bar: failed requests anywhere, or best gunicorn below 4× the dev server."""
+    problems = [f"{key}: {r['errors']} failed requests" for key, r in data["load"].items() if r["errors"]]
+    dev = data["load"]["dev"]["requests_per_s"]
+    best_key = max(
+        (k for k in data["load"] if k not in ("dev", "wsgi-host")), key=lambda k: data["load"][k]["requests_per_s"]
+    )
+    best = data["load"][best_key]["requests_per_s"]
+    if best < BAR * dev:
+        problems.append(
+            f"best gunicorn ({best_key}, {best:.0f} req/s) is {best / dev:.1f}× the dev server, below {BAR:g}×"
+        )
+    return problems
+
+
 def markdown_table(data: dict) -> str:
     """The README's table (Markdown) from the contents of results.json."""
     rows = [
@@ -85,12 +101,21 @@ def markdown_table(data: dict) -> str:
         f"| `docker stop --time {t['stop_timeout_s']}`, shell-form `CMD` | {t['stop_shell_s']:.2f} |",
     ]
     meta = data["meta"]
+    busy = f" (load average {meta['load_average']} at the end)" if "load_average" in meta else ""
     rows += [
         "",
         f"Measured {meta['date']} by `make bench`: Docker Engine {meta['engine']}, {meta['store']} image store, "
-        f"{meta['cpus']} CPUs; wrk {data['plan']['seconds']:g} s per run, {data['plan']['connections']} connections, "
-        f"median of {data['plan']['repetitions']} runs. ![chart](bench/results.png)",
+        f"{meta['cpus']} CPUs{busy}; wrk {data['plan']['seconds']:g} s per run, "
+        f"{data['plan']['connections']} connections, median of {data['plan']['repetitions']} runs. "
+        "![chart](bench/results.png)",
     ]
+    problems = verdict(data)
+    if problems:
+        rows += [
+            "",
+            "**This run missed the bar** (a busy machine measures its neighbours too; run `make bench` "
+            "again on a quiet one): " + "; ".join(problems) + ".",
+        ]
     return "\n".join(rows)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from workbook import LABEL, ROOT
 from workbook.bench import wrk_path
-from workbook.bench_report import chart, ratio, text_table, update_readme
+from workbook.bench_report import chart, ratio, text_table, update_readme, verdict
 from workbook.cleanup import remove_labelled
 from workbook.engine import connect
 from workbook.errors import WorkbookError
@@ -30,7 +31,6 @@ from workbook.timings import build_command, build_times, median, shell_form_imag
 
 OWNER = "10-bench"
 IMAGE = "workbook/flask-app:10-bench"
-BAR = 4.0  # the issue's bar: best gunicorn ≥ 4× the development server
 
 
 def say(message: str) -> None:
@@ -68,6 +68,7 @@ def measure_everything(folder: Path) -> dict:
             "engine": client.version()["Version"],
             "store": image_store(info),
             "cpus": cpus,
+            "load_average": round(os.getloadavg()[0], 1),
             "wrk": subprocess.run([wrk_path(), "--version"], capture_output=True, text=True).stdout.split(" [")[0],
         },
         "plan": asdict(plan),
@@ -90,21 +91,6 @@ def measure_everything(folder: Path) -> dict:
             },
         },
     }
-
-
-def verdict(data: dict) -> list[str]:
-    """What fails the bar: failed requests anywhere, or best gunicorn below 4× the dev server."""
-    problems = [f"{key}: {r['errors']} failed requests" for key, r in data["load"].items() if r["errors"]]
-    dev = data["load"]["dev"]["requests_per_s"]
-    best_key = max(
-        (k for k in data["load"] if k not in ("dev", "wsgi-host")), key=lambda k: data["load"][k]["requests_per_s"]
-    )
-    best = data["load"][best_key]["requests_per_s"]
-    if best < BAR * dev:
-        problems.append(
-            f"best gunicorn ({best_key}, {best:.0f} req/s) is {best / dev:.1f}× the dev server, below {BAR:g}×"
-        )
-    return problems
 
 
 def main() -> int:

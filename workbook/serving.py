@@ -69,7 +69,7 @@ class Plan:
 
 
 SHORT = Plan(
-    "short", seconds=2, repetitions=1, timing_repetitions=3, build_repetitions=1, stop_repetitions=1, stop_timeout=5
+    "short", seconds=1, repetitions=3, timing_repetitions=3, build_repetitions=1, stop_repetitions=1, stop_timeout=10
 )
 FULL = Plan(
     "full", seconds=8, repetitions=3, timing_repetitions=5, build_repetitions=5, stop_repetitions=5, stop_timeout=10

@@ -20,8 +20,8 @@ from workbook.ports import any_free_port
 from workbook.serving import WAIT_ANSWER
 from workbook.web import wait_for_http
 
-SECONDS = 2
-ROUNDS = 2
+SECONDS = 1
+ROUNDS = 3
 
 
 def bind_of(command: list[str]) -> str | None:
