@@ -20,7 +20,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Offline mode (written by `make offline-load`): pip is served by the kit's wheels only.
 -include .workbook/offline.mk
 
-.PHONY: lock setup venv lab lab-settings test test-notebooks test-unit lint refresh stop-engine html student hide-solutions offline-kit offline-load offline-leave help
+.PHONY: lock setup venv lab lab-settings test test-notebooks test-unit lint refresh bench stop-engine html student hide-solutions offline-kit offline-load offline-leave help
 
 help:
 	@echo "make lab    set up, then open the workbook in JupyterLab (http://127.0.0.1:8888)"
@@ -29,6 +29,7 @@ help:
 	@echo "make lock   re-pin requirements.lock (every dependency, with hashes) from requirements.txt"
 	@echo "make refresh NB=notebooks/01-flask-app.ipynb   re-execute one notebook and store its outputs"
 	@echo "make lab-settings   turn JupyterLab's news and update checks off (make lab and make test do it)"
+	@echo "make bench  notebook 10's measurements at full length: bench/results.json, bench/results.png, README table"
 	@echo "make html   build the static book (stored outputs, no Docker) into book/_build/html"
 	@echo "make student   write the student edition (solutions removed) into student/"
 	@echo "make hide-solutions   collapse the solution cells of notebooks/ in JupyterLab (edits them)"
@@ -87,6 +88,11 @@ lint: venv
 
 refresh: setup
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False $(NB)
+
+# Notebook 10 at full length (several minutes): wrk per configuration, medians; writes
+# bench/results.json and bench/results.png and regenerates the README's Benchmarks table.
+bench: setup
+	WORKBOOK_BENCH=full $(PY) -m workbook.bench_run
 
 stop-engine: venv
 	@$(PY) -m workbook.setup --stop-engine

@@ -224,3 +224,30 @@ def test_11_swarm_ids_token_task_ages_and_load_counts_are_normalised():
     assert sanitize("load: answers v1 535, v2 353; first v2 at ⏱ 34.3 s") == (
         "load: answers v1 N, v2 N; first v2 at ⏱ N.N s"
     )
+
+
+def test_10_load_test_figures_are_normalised_but_errors_stay():
+    row = "gunicorn sync, 2×cores+1 (host network)    3456 req/s  ×  5.1  p50    4.2 ms  p99   12.0 ms  0 errors"
+    assert sanitize(row) == "gunicorn sync, 2×cores+1 (host network) N req/s  ×N  p50 N ms  p99 N ms  0 errors"
+    assert sanitize("round 1/3: dev               52 req/s") == "round 1/3: dev N req/s"
+    assert sanitize("8 threads instead of 1: waiting ×7.9, computing ×1.0") == (
+        "8 threads instead of 1: waiting ×N, computing ×N"
+    )
+    assert sanitize("3 errors") == "3 errors"
+
+
+def test_10_cpu_count_and_wrk_version_are_normalised():
+    line = "The engine has 2 CPUs: 5 sync workers, 2 gthread workers with 4 threads each."
+    expected = "The engine has N CPUs: 2N+1 sync workers, N gthread workers with 4 threads each."
+    assert sanitize(line) == expected
+    assert sanitize(line.replace("2 CPUs: 5", "16 CPUs: 33").replace("2 gthread", "16 gthread")) == expected
+    assert sanitize("wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer") == (
+        "wrk VERSION [EVENTS] Copyright (C) 2012 Will Glozer"
+    )
+
+
+def test_10_timings_are_normalised():
+    assert sanitize("start to first 200, median of 3: ⏱ 1.4 s") == "start to first 200, median of 3: ⏱ N.N s"
+    assert sanitize("exec form:  docker stop took 0.6 s, exit codes [0]") == (
+        "exec form:  docker stop took N.N s, exit codes [0]"
+    )

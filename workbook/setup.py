@@ -170,6 +170,17 @@ def ensure_mmdebstrap() -> None:
         provision.apt_install(["mmdebstrap"])
 
 
+def ensure_wrk() -> str:
+    """wrk, notebook 10's load generator: installed with apt as root on Debian/Ubuntu, else one line naming the fix."""
+    path = shutil.which("wrk")
+    if path is not None:
+        return f"wrk at {path}"
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        provision.apt_install(["wrk"])
+        return "wrk (installed from the distribution's packages)"
+    return "wrk is missing (notebook 10's load generator); install it with `sudo apt-get install wrk`"
+
+
 def ensure_images(offline: bool) -> list[Resolution]:
     """Resolve every base image (from the kit after `make offline-load`) and record the names in compose/.env."""
     resolutions = kit_load.kit_resolutions(say)
@@ -199,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         say(f"engine: {ensure_engine()}")
         say(f"compose: {ensure_compose()}")
+        say(f"load generator: {ensure_wrk()}")
         resolutions = ensure_images(args.offline)
     except WorkbookError as error:
         print(f"setup: {error}", file=sys.stderr)
