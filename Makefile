@@ -18,12 +18,13 @@ XDIST := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile,-p no:xdist)
 # JupyterLab refuses root unless told; CI and these machines run as root, a learner usually does not.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup venv lab lab-settings test test-notebooks test-unit lint refresh stop-engine html student hide-solutions help
+.PHONY: setup venv lab lab-settings drills test test-notebooks test-unit lint refresh stop-engine html student hide-solutions help
 
 help:
 	@echo "make lab    set up, then open the workbook in JupyterLab (http://127.0.0.1:8888)"
 	@echo "make test   set up, then run the unit tests and every notebook under nbval"
 	@echo "make lint   ruff over workbook/, tests/ and app/"
+	@echo "make drills reliability drills (broken environments, load, faults, reruns, leftovers); table in .workbook/drills.json"
 	@echo "make refresh NB=notebooks/01-flask-app.ipynb   re-execute one notebook and store its outputs"
 	@echo "make lab-settings   turn JupyterLab's news and update checks off (make lab and make test do it)"
 	@echo "make html   build the static book (stored outputs, no Docker) into book/_build/html"
@@ -50,14 +51,21 @@ $(LAB_OVERRIDES): workbook/lab-overrides.json $(VENV)/.installed
 
 lab-settings: $(LAB_OVERRIDES)
 
+# JupyterLab would move to another port when 8888 is taken and say so among its log lines:
+# workbook.labport picks the port first and prints the URL to open in one line.
 lab: setup lab-settings
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser $(ROOT_FLAG) --notebook-dir=. notebooks/00-setup.ipynb
+	@port=$$($(PY) -m workbook.labport) && \
+	 exec $(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$$port --ServerApp.port_retries=0 --no-browser $(ROOT_FLAG) --notebook-dir=. notebooks/00-setup.ipynb
 
 test: setup lab-settings html
 	@$(PY) -m workbook.leftovers snapshot
 	$(VENV)/bin/pytest -p no:cacheprovider $(XDIST) $(NBVAL) $(NOTEBOOKS) tests app
 	@$(PY) -m workbook.tree_check
 	@$(PY) -m workbook.leftovers check
+
+# Reliability drills against the real engine (about 4 minutes); see workbook/drills/.
+drills: setup
+	$(PY) -m workbook.drills
 
 test-unit: venv lab-settings
 	$(VENV)/bin/pytest -p no:cacheprovider tests app
