@@ -9,6 +9,7 @@ is removed at the end; traffic goes to 127.0.0.1 only.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,14 +33,28 @@ class Outcome:
     data: dict = field(default_factory=dict)
 
 
+_current = threading.local()
+
+
 def say(message: str) -> None:
-    """Print one line of a drill's narration at once (the run takes minutes)."""
-    print(f"  {message}", flush=True)
+    """Print one line of a drill's narration at once (the run takes minutes).
+
+    A drill running beside others (drill 4) marks its lines with its number.
+    """
+    print(f"  {getattr(_current, 'prefix', '')}{message}", flush=True)
 
 
-def timed(drill: str, body: Callable[[], Outcome]) -> Outcome:
-    """Run ``body``; a drill that raises fails with the exception's one-line text."""
-    print(f"\n== {drill}", flush=True)
+def timed(drill: str, body: Callable[[], Outcome], beside: bool = False) -> Outcome:
+    """Run ``body``; a drill that raises fails with the exception's one-line text.
+
+    ``beside``: the drill runs in a thread next to others; its lines start with ``[N]``.
+    """
+    if beside:
+        _current.prefix = f"[{drill.split()[0]}] "
+    print(
+        f"\n== {drill}" + (" (running beside the next drills; its lines start with its number)" if beside else ""),
+        flush=True,
+    )
     start = time.monotonic()
     try:
         outcome = body()
@@ -49,6 +64,7 @@ def timed(drill: str, body: Callable[[], Outcome]) -> Outcome:
     for problem in outcome.problems:
         say(f"PROBLEM: {problem}")
     say(f"-> {'pass' if outcome.ok else 'FAIL'} in {outcome.seconds:.0f} s: {outcome.measured}")
+    _current.prefix = ""
     return outcome
 
 

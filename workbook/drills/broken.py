@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workbook import ROOT
@@ -271,9 +272,14 @@ def drill(image: str, label: str) -> Outcome:
     checks = Checks()
     closed = any_free_port()
     docker_host_setup(checks, closed)
-    kernel_cases(checks, image, label, closed)
-    outsider_case(checks)
-    lab_case(checks)
+    # The three slow parts (a kernel as root, a kernel as the outsider, JupyterLab) start at once.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for done in [
+            pool.submit(kernel_cases, checks, image, label, closed),
+            pool.submit(outsider_case, checks),
+            pool.submit(lab_case, checks),
+        ]:
+            done.result()
     bad = [f"{r['case']} via {r['entry']}: {r['line']}" for r in checks.rows if not r["ok"]]
     measured = f"{len(checks.rows) - len(bad)}/{len(checks.rows)} entry points gave one clear line"
     return Outcome("1 broken environments", not bad, measured, problems=bad, data={"rows": checks.rows})

@@ -50,8 +50,11 @@ def interrupted_run(client: docker.DockerClient) -> tuple[int, str]:
     return ran, left
 
 
-def nbval_run() -> tuple[bool, str, float]:
-    """04 from the top under nbval lax; (passed, pytest's last line, seconds)."""
+def nbval_run(attempt: int) -> tuple[bool, str, float]:
+    """04 from the top under nbval lax; (passed, pytest's last line and failed cells, seconds).
+
+    The whole pytest output goes to .workbook/logs/drills-04-run<attempt>.log.
+    """
     start = time.monotonic()
     done = subprocess.run(
         [
@@ -64,6 +67,12 @@ def nbval_run() -> tuple[bool, str, float]:
     seconds = time.monotonic() - start
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()[-200:]
     last = re.sub(r"\x1b\[[0-9;]*m", "", last).strip("= ")
+    log = ROOT / ".workbook" / "logs" / f"drills-04-run{attempt}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(done.stdout + done.stderr)
+    failed = re.findall(r"^FAILED \S+::(Cell \d+)", re.sub(r"\x1b\[[0-9;]*m", "", done.stdout), re.M)
+    if failed:
+        last += f" ({', '.join(failed)}; log {log.relative_to(ROOT)})"
     return done.returncode == 0, last, seconds
 
 
@@ -86,8 +95,8 @@ def drill(client: docker.DockerClient) -> Outcome:
     ran, left = interrupted_run(client)
     say(f"the killed run left wb04-web {left}")
     runs = []
-    for attempt in ("rerun after the kill", "second rerun"):
-        passed, last, seconds = nbval_run()
+    for number, attempt in enumerate(("rerun after the kill", "second rerun"), 1):
+        passed, last, seconds = nbval_run(number)
         runs.append({"run": attempt, "passed": passed, "result": last, "seconds": round(seconds, 1)})
         say(f"04 {attempt}: {last} ({seconds:.0f} s)")
     problems = [f"04 {r['run']}: {r['result']}" for r in runs if not r["passed"]]

@@ -84,11 +84,11 @@ def parse_wrk(output: str) -> Load:
 
 
 def wrk_command(url: str, seconds: int, connections: int = 64) -> list[str]:
-    """wrk with 2 threads, ``connections`` connections for ``seconds`` s, latency percentiles, 5-s timeout."""
+    """wrk with 2 threads, ``connections`` connections for ``seconds`` s, latency percentiles, 10-s timeout."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise RuntimeError("wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu)")
-    return [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", url]
+    return [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url]
 
 
 def load_drill(client: docker.DockerClient, label: str, seconds: int) -> Outcome:
