@@ -15,7 +15,8 @@ from workbook.engine import docker_config_dir
 NOTEBOOKS = ("drills", "drills-probe", "04-container")
 """The label values the drills' objects carry (04-container: the notebook drill 4 runs)."""
 
-TEMP_PREFIXES = ("wbdr-", "wb04-")
+TEMP_PREFIXES = ("wbdr-",)
+"""Temp folders of the drills (drill 4 gives 04 a private TMPDIR and checks it itself)."""
 
 CLI_BOOKKEEPING = ("buildx/refs/", "buildx/activity/")
 """What the docker CLI itself updates in ~/.docker on every `docker build` (BuildKit's build
@@ -35,7 +36,7 @@ def docker_dir_digest() -> dict[str, str]:
 
 
 def temp_dirs() -> set[str]:
-    """The workbook's folders in the system temp dir that the drills' notebooks name (wbdr-…, wb04-…)."""
+    """The drills' folders in the system temp dir (wbdr-…)."""
     folder = Path(tempfile.gettempdir())
     return {p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIXES)}
 
@@ -51,8 +52,7 @@ def drill(
     objects = [f"{name}: {o}" for name in names for o in labelled_objects(client, name)]
     processes = [str(p.relative_to(ROOT)) for n in names for p in (PROCESS_DIR / n).glob("*.pid")]
     paths = [str(p.relative_to(ROOT)) for n in names for p in (PATHS_DIR / n).glob("*.path")]
-    prefixes = TEMP_PREFIXES if notebook_ran else TEMP_PREFIXES[:1]
-    temps = sorted(name for name in temp_dirs() - temp_before if name.startswith(prefixes))
+    temps = sorted(temp_dirs() - temp_before)
     after = docker_dir_digest()
     differ = sorted(k for k in set(docker_before) | set(after) if docker_before.get(k) != after.get(k))
     bookkeeping = [k for k in differ if k.startswith(CLI_BOOKKEEPING)]

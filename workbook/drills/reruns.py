@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
@@ -24,14 +27,14 @@ NOTEBOOK = ROOT / "notebooks" / "04-container.ipynb"
 FIRST_CONTAINER = "docker run -d --name wb04-web"
 
 
-def interrupted_run(client: docker.DockerClient) -> tuple[int, str]:
+def interrupted_run(client: docker.DockerClient, env: dict[str, str]) -> tuple[int, str]:
     """Execute 04 up to the cell that starts wb04-web, then SIGKILL the kernel; (cells run, wb04-web's state)."""
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     runner = NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
     )
     ran = 0
-    with runner.setup_kernel(env={**os.environ, "PYTHONPATH": str(ROOT)}):
+    with runner.setup_kernel(env=env):
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue
@@ -50,7 +53,7 @@ def interrupted_run(client: docker.DockerClient) -> tuple[int, str]:
     return ran, left
 
 
-def nbval_run(attempt: int) -> tuple[bool, str, float]:
+def nbval_run(attempt: int, env: dict[str, str]) -> tuple[bool, str, float]:
     """04 from the top under nbval lax; (passed, pytest's last line and failed cells, seconds).
 
     The whole pytest output goes to .workbook/logs/drills-04-run<attempt>.log.
@@ -62,7 +65,7 @@ def nbval_run(attempt: int) -> tuple[bool, str, float]:
             "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600", str(NOTEBOOK),
         ],
         capture_output=True, text=True, cwd=ROOT, timeout=900,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"},
+        env=env,
     )  # fmt: skip
     seconds = time.monotonic() - start
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()[-200:]
@@ -92,14 +95,29 @@ def drill(client: docker.DockerClient) -> Outcome:
     if busy:
         problem = f"another run of 04 kept {busy} containers on the engine for 3 minutes; run the drills alone"
         return Outcome("4 reruns + interruption (04)", False, "not run: engine busy with 04", problems=[problem])
-    ran, left = interrupted_run(client)
-    say(f"the killed run left wb04-web {left}")
-    runs = []
-    for number, attempt in enumerate(("rerun after the kill", "second rerun"), 1):
-        passed, last, seconds = nbval_run(number)
-        runs.append({"run": attempt, "passed": passed, "result": last, "seconds": round(seconds, 1)})
-        say(f"04 {attempt}: {last} ({seconds:.0f} s)")
+    # A private TMPDIR: the temp folders 04 makes are told apart from other runs' on this host.
+    private = Path(tempfile.mkdtemp(prefix="wbdr-tmp-"))
+    env = {
+        **os.environ,
+        "TMPDIR": str(private),
+        "PYTHONPATH": str(ROOT),
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+    }
+    try:
+        ran, left = interrupted_run(client, env)
+        say(f"the killed run left wb04-web {left}")
+        runs = []
+        for number, attempt in enumerate(("rerun after the kill", "second rerun"), 1):
+            passed, last, seconds = nbval_run(number, env)
+            runs.append({"run": attempt, "passed": passed, "result": last, "seconds": round(seconds, 1)})
+            say(f"04 {attempt}: {last} ({seconds:.0f} s)")
+        kept = sorted(path.name for path in private.iterdir() if path.name.startswith("wb04-"))
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    say(f"temp folders 04 left in its TMPDIR: {kept or 'none'}")
     problems = [f"04 {r['run']}: {r['result']}" for r in runs if not r["passed"]]
+    if kept:
+        problems.append(f"04 left temp folders behind: {', '.join(kept)}")
     measured = f"kernel killed after {ran} cells (wb04-web {left}); " + "; ".join(
         f"{r['run']}: {r['result']} in {r['seconds']:.0f} s" for r in runs
     )
