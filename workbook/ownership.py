@@ -60,11 +60,12 @@ def unwritable(paths: Iterable[Path] = SETUP_PATHS) -> list[Path]:
     return found
 
 
-def fix_hint(paths: list[Path]) -> str:
+def fix_hint(paths: list[Path], tops: Iterable[Path] = SETUP_PATHS) -> str:
     """One line: which setup files the user cannot write, and the command that gives them back."""
-    names = sorted({os.path.relpath(p, ROOT).split(os.sep)[0] if p.is_relative_to(ROOT) else str(p) for p in paths})
-    shown = " ".join(names)
+    tops = list(tops)
+    named = {next((top for top in tops if path == top or top in path.parents), path) for path in paths}
+    names = sorted(os.path.relpath(p, ROOT) if p.is_relative_to(ROOT) else str(p) for p in named)
     return (
         f"{', '.join(names)} belong to another user (an earlier `sudo make setup`?): "
-        f"run `sudo chown -R $(id -u):$(id -g) {shown}` once, then make again."
+        f"run `sudo chown -R $(id -u):$(id -g) {' '.join(names)}` once, then make again."
     )
