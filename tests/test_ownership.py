@@ -47,11 +47,8 @@ def test_unwritable_names_the_files_and_the_fix(tmp_path, monkeypatch):
     locked = ownership.unwritable([state])
     assert locked == [state, state / "engine-before.json"]
     hint = ownership.fix_hint(locked + [tmp_path / "compose" / ".env"], [state, tmp_path / "compose" / ".env"])
-    assert (
-        hint.count("\n") == 0
-        and "sudo make setup" in hint
-        and "`sudo chown -R $(id -u):$(id -g) .workbook compose/.env` once" in hint
-    )
+    assert hint.count("\n") == 0 and "sudo make setup" in hint
+    assert "`sudo chown -R $(id -u):$(id -g) .workbook compose/.env` once" in hint
 
 
 def test_setup_refuses_in_one_line_when_its_files_belong_to_root(monkeypatch, capsys, tmp_path):
