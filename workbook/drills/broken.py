@@ -155,16 +155,25 @@ def outsider_case(checks: Checks) -> None:
         checks.add("socket not permitted", "notebook cell", *one_line(error, "Permission denied", "docker group"))
 
 
-def hold_port(port: int) -> socket.socket | None:
-    """Listen on 127.0.0.1:port (None when someone else already does: then it is taken anyway)."""
-    holder = socket.socket()
-    try:
-        holder.bind(("127.0.0.1", port))
-    except OSError:
-        holder.close()
-        return None
-    holder.listen()
-    return holder
+def hold_port(port: int, wait: float = 30.0) -> socket.socket | None:
+    """Listen on 127.0.0.1:port; while someone else holds it, retry for up to ``wait`` s.
+
+    None when the port stayed taken by another program all along (then it is taken anyway;
+    on a shared engine another run may free it at any time, hence the retries).
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        holder = socket.socket()
+        try:
+            holder.bind(("127.0.0.1", port))
+        except OSError:
+            holder.close()
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.5)
+            continue
+        holder.listen()
+        return holder
 
 
 FAKE_DOCKER = """#!/bin/sh

@@ -83,7 +83,8 @@ def wait_for_quiet_engine(client: docker.DockerClient, timeout: float = 180) -> 
     """Wait until no container of 04 exists (another run of 04 would clash with fixed names)."""
     deadline = time.monotonic() + timeout
     while True:
-        busy = client.containers.list(all=True, filters={"label": "org.workbook.notebook=04-container"})
+        # The raw list: the SDK's would inspect each container, and another run may remove one meanwhile.
+        busy = client.api.containers(all=True, filters={"label": "org.workbook.notebook=04-container"})
         if not busy or time.monotonic() >= deadline:
             return len(busy)
         time.sleep(2)
