@@ -57,7 +57,7 @@ def main() -> int:
         print("\n== cleanup", flush=True)
         nb.cleanup()
         remove_labelled(nb.client, PROBE)
-    ran_04 = any(o.drill.startswith("4 ") for o in outcomes)
+    ran_04 = next((o.data.get("finished") for o in outcomes if o.drill.startswith("4 ")), None)
     outcomes.append(timed("5 leftovers", lambda: leftovers.drill(nb.client, docker_before, temp_before, ran_04)))
     total = time.monotonic() - started
     print(f"\n== summary ({total:.0f} s)\n{table(outcomes)}", flush=True)

@@ -41,15 +41,30 @@ def temp_dirs() -> set[str]:
     return {p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIXES)}
 
 
+def later_runs_of_04(client: docker.DockerClient, finished: float | None) -> list[str]:
+    """Containers of 04 created after drill 4 finished (epoch ``finished``): another run's, still going.
+
+    On a shared engine someone else may run 04 meanwhile; its objects carry the same label.
+    """
+    if not finished:
+        return []
+    found = client.api.containers(all=True, filters={"label": "org.workbook.notebook=04-container"})
+    return [c["Names"][0].lstrip("/") for c in found if c["Created"] > finished]
+
+
 def drill(
-    client: docker.DockerClient, docker_before: dict[str, str], temp_before: set[str], notebook_ran: bool
+    client: docker.DockerClient, docker_before: dict[str, str], temp_before: set[str], notebook_ran: float | None
 ) -> Outcome:
     """Labelled objects, recorded processes and paths, temp dirs, ~/.docker: all as before.
 
-    04's objects count only when drill 4 ran it (on a shared engine, someone else may run 04).
+    04's objects count only when drill 4 ran it (``notebook_ran``: when it finished, epoch seconds),
+    and not when another run of 04 started since (on a shared engine, someone else may run 04).
     """
     names = NOTEBOOKS if notebook_ran else NOTEBOOKS[:2]
-    objects = [f"{name}: {o}" for name in names for o in labelled_objects(client, name)]
+    later = later_runs_of_04(client, notebook_ran)
+    objects = [
+        f"{name}: {o}" for name in names for o in labelled_objects(client, name) if not (later and name == NOTEBOOKS[2])
+    ]
     processes = [str(p.relative_to(ROOT)) for n in names for p in (PROCESS_DIR / n).glob("*.pid")]
     paths = [str(p.relative_to(ROOT)) for n in names for p in (PATHS_DIR / n).glob("*.path")]
     temps = sorted(temp_dirs() - temp_before)
@@ -60,6 +75,8 @@ def drill(
     stacks = [
         c.name for c in client.containers.list(all=True, filters={"label": "com.docker.compose.project=wbdr-stack"})
     ]
+    if later:
+        say(f"not counted: 04's objects, since another run of 04 started after drill 4 ({', '.join(later)})")
     say(f"labelled objects {len(objects)}, recorded processes {len(processes)}, recorded paths {len(paths)}")
     say(f"new temp dirs {len(temps)}, compose containers {len(stacks)}, ~/.docker files changed {len(changed)}")
     say(f"(~/.docker/buildx: {len(bookkeeping)} build records the docker CLI keeps for every build, not counted)")

@@ -122,4 +122,5 @@ def drill(client: docker.DockerClient) -> Outcome:
     measured = f"kernel killed after {ran} cells (wb04-web {left}); " + "; ".join(
         f"{r['run']}: {r['result']} in {r['seconds']:.0f} s" for r in runs
     )
-    return Outcome("4 reruns + interruption (04)", not problems, measured, problems=problems, data={"runs": runs})
+    data = {"runs": runs, "finished": time.time()}
+    return Outcome("4 reruns + interruption (04)", not problems, measured, problems=problems, data=data)
