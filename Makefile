@@ -20,13 +20,14 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Offline mode (written by `make offline-load`): pip is served by the kit's wheels only.
 -include .workbook/offline.mk
 
-.PHONY: lock setup venv lab lab-settings test test-notebooks test-unit lint refresh bench stop-engine html student hide-solutions offline-kit offline-load offline-leave help
+.PHONY: lock setup venv lab lab-settings drills test test-notebooks test-unit lint refresh bench stop-engine html student hide-solutions offline-kit offline-load offline-leave help
 
 help:
 	@echo "make lab    set up, then open the workbook in JupyterLab (http://127.0.0.1:8888)"
 	@echo "make test   set up, then run the unit tests and every notebook under nbval"
 	@echo "make lint   ruff over workbook/, tests/ and app/"
 	@echo "make lock   re-pin requirements.lock (every dependency, with hashes) from requirements.txt"
+	@echo "make drills reliability drills (broken environments, load, faults, reruns, leftovers); table in .workbook/drills.json"
 	@echo "make refresh NB=notebooks/01-flask-app.ipynb   re-execute one notebook and store its outputs"
 	@echo "make lab-settings   turn JupyterLab's news and update checks off (make lab and make test do it)"
 	@echo "make bench  notebook 10's measurements at full length: bench/results.json, bench/results.png, README table"
@@ -67,14 +68,21 @@ $(LAB_OVERRIDES): workbook/lab-overrides.json $(VENV)/.installed
 
 lab-settings: $(LAB_OVERRIDES)
 
+# JupyterLab would move to another port when 8888 is taken and say so among its log lines:
+# workbook.labport picks the port first and prints the URL to open in one line.
 lab: setup lab-settings
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser $(ROOT_FLAG) --notebook-dir=. notebooks/00-setup.ipynb
+	@port=$$($(PY) -m workbook.labport) && \
+	 exec $(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$$port --ServerApp.port_retries=0 --no-browser $(ROOT_FLAG) --notebook-dir=. notebooks/00-setup.ipynb
 
 test: setup lab-settings html
 	@$(PY) -m workbook.leftovers snapshot
 	$(VENV)/bin/pytest -p no:cacheprovider $(XDIST) $(NBVAL) $(NOTEBOOKS) tests app
 	@$(PY) -m workbook.tree_check
 	@$(PY) -m workbook.leftovers check
+
+# Reliability drills against the real engine (about 4 minutes); see workbook/drills/.
+drills: setup
+	$(PY) -m workbook.drills
 
 test-unit: venv lab-settings
 	$(VENV)/bin/pytest -p no:cacheprovider tests app

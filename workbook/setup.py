@@ -20,7 +20,7 @@ from pathlib import Path
 
 import docker
 
-from workbook import imagestore, kit_load, provision
+from workbook import imagestore, kit_load, ownership, provision
 from workbook.engine import connect, engine_address, explain_connection_error
 from workbook.errors import EngineUnavailable, WorkbookError
 from workbook.images import BASE_IMAGES, Resolution, resolve, write_env_file
@@ -77,6 +77,7 @@ def ensure_engine() -> str:
         why = f"Engine {version} is older than {provision.MIN_ENGINE_MAJOR}" if too_old else f"{store} store asked for"
         did.append(f"{provision.stop_process(ours)} ({why})")
     if not can_install_engine():
+        connect(timeout=5)  # raises EngineUnavailable with the real cause (e.g. permission denied)
         raise EngineUnavailable(explain_connection_error(ConnectionError("no answer")))
     if not provision.engine_installed():
         did.append(provision.install_engine())
@@ -204,6 +205,20 @@ def main(argv: list[str] | None = None) -> int:
         help="never try to pull; use the substitutes (also: WORKBOOK_OFFLINE=1)",
     )
     args = parser.parse_args(argv)
+    locked = [] if os.geteuid() == 0 else ownership.unwritable()
+    if locked:
+        print(f"setup: {ownership.fix_hint(locked)}", file=sys.stderr)
+        return 2
+    try:
+        return _setup(args)
+    finally:
+        owner = ownership.sudo_owner()
+        if owner is not None and ownership.give_back(owner):
+            say(f"gave .venv, .workbook/ and compose/.env back to uid {owner[0]} (setup ran under sudo)")
+
+
+def _setup(args: argparse.Namespace) -> int:
+    """The steps of `make setup` (or `--stop-engine`); 2 with one line on a WorkbookError."""
     try:
         if args.stop_engine:
             say(stop_engine())
