@@ -12,7 +12,7 @@ def test_build_streams_steps_and_labels_the_image(client, test_labels, tmp_path)
     assert steps == [
         "Step 1/3 : FROM scratch",
         "Step 2/3 : COPY hello.txt /",
-        "Step 3/3 : LABEL org.workbook.notebook=tests-unit",
+        f"Step 3/3 : LABEL org.workbook.notebook={test_labels['org.workbook.notebook']}",
     ]
     assert "workbook-test/scratch:1" in image.tags
     assert image.labels == test_labels
