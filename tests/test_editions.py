@@ -84,3 +84,18 @@ def test_command_line(tmp_path, capsys):
     assert (tmp_path / "out" / "99-tiny.ipynb").exists()
     assert editions.main(["hide-solutions", str(path)]) == 0
     assert "collapsed in 1 of 1" in capsys.readouterr().out
+
+
+def test_answer_skeletons():
+    assert editions.is_answer_skeleton("")
+    assert editions.is_answer_skeleton("my_port = ...  # your answer\nmy_server = ...")
+    assert editions.is_answer_skeleton("# write your Dockerfile here\nfound_user, found_password = ...")
+    assert not editions.is_answer_skeleton("my_port = 5050")
+    assert not editions.is_answer_skeleton("!docker ps")
+
+
+def test_exercise_cells_are_the_first_cell_the_exercises_and_the_cleanup():
+    nb = exercise_notebook()
+    nb.cells.insert(2, new_code_cell("lesson = 1"))
+    sources = [c.source for c in editions.exercise_cells(nb)]
+    assert sources == ["print('hello')", "", "answer = 42", "check_answer(answer)", "nb.cleanup()"]

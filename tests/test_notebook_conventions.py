@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from workbook.editions import is_answer_skeleton
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
 
@@ -61,7 +63,9 @@ def test_exercises_have_a_solution_and_a_check(path):
     solutions = [i for i, c in enumerate(cells) if "solution" in c.metadata.get("tags", [])]
     assert solutions, f"{path.name}: no solution cells"
     for i in solutions:
-        assert cells[i - 1].source.strip() == "", f"{path.name}: a solution must follow an empty cell for the student"
+        assert is_answer_skeleton(cells[i - 1].source), (
+            f"{path.name}: a solution must follow an answer cell for the student: empty, or `name = ...` lines"
+        )
         after = "\n".join(c.source for c in cells[i + 1 : i + 3])
         assert "check" in after, f"{path.name}: a solution must be followed by a check"
 
@@ -73,3 +77,20 @@ def test_ignored_outputs_are_rare(path):
         c for c in cells if "NBVAL_IGNORE_OUTPUT" in c.source or "nbval-ignore-output" in c.metadata.get("tags", [])
     ]
     assert len(ignored) <= 0.2 * len(cells), f"{path.name}: {len(ignored)} of {len(cells)} cells ignore their output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_first_code_cell_is_short(path):
+    """Issue 14: the first code cell opens the notebook; imports go next to their first use."""
+    first = code_cells(load(path))[0]
+    lines = first.source.strip().splitlines()
+    assert len(lines) <= 12, f"{path.name}: the first code cell has {len(lines)} lines, at most 12"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_doubled_go_template_braces_in_outputs(path):
+    """Issue 14: `{{{{` in an output means a Go template was escaped twice; use `fmt = "{{.Names}}"` and `$fmt`."""
+    for cell in code_cells(load(path)):
+        for output in cell.outputs:
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            assert "{{{{" not in text, f"{path.name}: output of {cell.source[:40]!r} contains '{{{{'"

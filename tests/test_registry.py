@@ -269,8 +269,10 @@ def test_real_registry_api_and_checks(auth_registry):
     try:
         config.write({"auths": {auth_registry.host: {"auth": base64.b64encode(b"u:pw").decode()}}})
         assert checks.check_credentials(auth_registry, "u", "pw", config)
-        with pytest.raises(CheckFailed, match="not the user stored"):
+        with pytest.raises(CheckFailed, match="not the login stored"):
             checks.check_credentials(auth_registry, "someone", "pw", config)
+        with pytest.raises(CheckFailed, match="not the login stored"):
+            checks.check_credentials(auth_registry, "u", "a-password-copied-from-elsewhere", config)
     finally:
         config.remove()
     with pytest.raises(CheckFailed, match="refused"):

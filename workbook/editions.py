@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +28,10 @@ SOLUTION_TAG = "solution"
 CHECK_CALL = "check_"
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+EXERCISES = "## Exercises"
+CLEANUP = "## Cleanup"
+# An answer skeleton line: `name = ...` (several names allowed), an optional comment after it.
+_SKELETON_LINE = re.compile(r"^[A-Za-z_]\w*(\s*,\s*[A-Za-z_]\w*)*\s*=\s*\.\.\.\s*(#.*)?$")
 
 
 def is_solution(cell: NotebookNode) -> bool:
@@ -37,6 +42,33 @@ def is_solution(cell: NotebookNode) -> bool:
 def is_check(cell: NotebookNode) -> bool:
     """True for a code cell that calls an exercise check (``check_…(``)."""
     return cell.cell_type == "code" and CHECK_CALL in cell.source
+
+
+def is_answer_skeleton(source: str) -> bool:
+    """True for an answer cell as shipped: empty, comments, or ``name = ...`` lines only.
+
+    A skeleton names what the check reads (``my_port = ...  # your answer``); left as it
+    is, its check fails with CheckFailed instead of NameError.
+    """
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    return all(line.startswith("#") or _SKELETON_LINE.match(line) for line in lines)
+
+
+def exercise_cells(nb: NotebookNode) -> list[NotebookNode]:
+    """The code cells a student runs for the exercises alone.
+
+    The first code cell (it opens the notebook), every code cell of the "## Exercises"
+    section, and the code cells of "## Cleanup".
+    """
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    chosen: list[NotebookNode] = code[:1]
+    inside = False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and EXERCISES in cell.source:
+            inside = True
+        elif inside and cell.cell_type == "code" and cell is not code[0]:
+            chosen.append(cell)
+    return chosen
 
 
 def check_cells_after_solutions(nb: NotebookNode) -> list[int]:

@@ -11,6 +11,7 @@ import requests
 
 from workbook.checks import passed, require
 from workbook.compose import Project
+from workbook.errors import CheckFailed
 
 
 def compose_config(path: str | Path) -> tuple[dict, str]:
@@ -57,36 +58,115 @@ def check_article_fixed(path: str | Path) -> bool:
     return passed(f"{Path(path).name} validates without warnings: 127.0.0.1:5000, a bind mount, FLASK_DEBUG=1.")
 
 
-def check_hits_in_redis(project: Project, hits: object) -> bool:
-    """``hits`` is the counter Redis holds right now for ``project`` (read with redis-cli)."""
-    require(isinstance(hits, int) and not isinstance(hits, bool), f"hits_in_redis should be an int, not {hits!r}.")
-    done = subprocess.run(
-        ["docker", "compose", "-p", project.name, "exec", "-T", "redis", "redis-cli", "GET", "hits"],
-        capture_output=True,
-        text=True,
-        cwd=project.directory,
-        stdin=subprocess.DEVNULL,
+def _project_name(project: Project | str) -> str:
+    return project if isinstance(project, str) else project.name
+
+
+def service_containers(
+    client: docker.DockerClient, project: Project | str, service: str
+) -> list[docker.models.containers.Container]:
+    """The running containers of ``service`` in Compose project ``project``, read from their labels."""
+    labels = [f"com.docker.compose.project={_project_name(project)}", f"com.docker.compose.service={service}"]
+    return client.containers.list(filters={"label": labels})
+
+
+def _redis_hits(client: docker.DockerClient, project: Project | str) -> int:
+    """``redis-cli GET hits`` in the project's redis container (0 when the key is not set)."""
+    name = _project_name(project)
+    redis = service_containers(client, name, "redis")
+    require(bool(redis), f"Project {name} has no running redis service: bring the stack up first.")
+    code, output = redis[0].exec_run(["redis-cli", "GET", "hits"])
+    require(code == 0, f"redis-cli failed in {redis[0].name}: {output.decode(errors='replace').strip()}")
+    text = output.decode(errors="replace").strip()
+    return int(text) if text.isdigit() else 0
+
+
+def _published(container: docker.models.containers.Container, private: int = 5000) -> int | None:
+    bindings = (container.attrs["NetworkSettings"]["Ports"] or {}).get(f"{private}/tcp") or []
+    local = [b for b in bindings if b["HostIp"] == "127.0.0.1"]
+    return int(local[0]["HostPort"]) if local else None
+
+
+def _get_json(url: str) -> dict:
+    try:
+        return requests.get(url, timeout=5).json()
+    except (requests.RequestException, ValueError) as error:
+        raise CheckFailed(f"{url} gave no JSON answer ({type(error).__name__}).") from None
+
+
+def check_hits_in_redis(project: Project | str, hits: object, client: docker.DockerClient | None = None) -> bool:
+    """``hits`` is the counter Redis holds right now in ``project`` (read with redis-cli)."""
+    require(
+        isinstance(hits, int) and not isinstance(hits, bool),
+        f"hits_in_redis should be an int, not {hits!r}: store the number redis-cli printed.",
     )
-    require(done.returncode == 0, f"redis-cli did not answer in project {project.name}: {done.stderr.strip()}")
-    actual = int(done.stdout.strip() or 0)
+    name = _project_name(project)
+    actual = _redis_hits(client or docker.from_env(), name)
     require(hits == actual, f"Redis holds hits={actual}, but hits_in_redis is {hits}.")
-    return passed(f"Redis in {project.name} holds hits={actual}, the same number you read.")
+    return passed(f"Redis in {name} holds hits={actual}, the same number you read.")
 
 
-def check_scaled(project: Project, client: docker.DockerClient, replicas: int) -> bool:
+def check_scaled(project: Project | str, client: docker.DockerClient, replicas: int) -> bool:
     """``web`` runs exactly ``replicas`` healthy containers, each answering /count itself."""
-    containers = project.containers(client, "web")
+    name = _project_name(project)
+    containers = service_containers(client, name, "web")
+    require(bool(containers), f"Project {name} runs no web container: bring the stack up first (section 4).")
     require(
         len(containers) == replicas,
-        f"{project.name} runs {len(containers)} web containers, not {replicas}: "
-        f"`docker compose -p {project.name} up -d --wait --scale web={replicas}`.",
+        f"{name} runs {len(containers)} web containers, not {replicas}: "
+        f"`docker compose -p {name} up -d --wait --scale web={replicas}`.",
     )
     for container in containers:
-        container.reload()
         health = container.attrs["State"].get("Health", {}).get("Status")
         require(health == "healthy", f"{container.name} is {health or 'without a healthcheck'}, not healthy.")
-    for name, port in project.published_ports(client, "web").items():
-        answer = requests.get(f"http://127.0.0.1:{port}/count", timeout=5).json()
-        short = {c.name: c.id[:12] for c in containers}[name]
-        require(answer.get("container") == short, f"{name} did not answer /count itself.")
-    return passed(f"{project.name}: web runs {replicas} healthy replica(s), each answering /count.")
+        port = _published(container)
+        require(port is not None, f"{container.name} publishes no 127.0.0.1 port for 5000.")
+        answer = _get_json(f"http://127.0.0.1:{port}/count")
+        require(answer.get("container") == container.id[:12], f"{container.name} did not answer /count itself.")
+    return passed(f"{name}: web runs {replicas} healthy replica(s), each answering /count.")
+
+
+def check_compose_from_scratch(
+    path: str | Path, client: docker.DockerClient, labels: dict[str, str], project: str = "wb08-ex"
+) -> bool:
+    """Exercise 4: the learner's compose file for web + Redis validates, runs as ``project`` and counts."""
+    model, _ = compose_config(path)
+    services = model.get("services", {})
+    require(set(services) >= {"web", "redis"}, f"Your file defines {sorted(services)}; it needs `web` and `redis`.")
+    web = services["web"]
+    condition = ((web.get("depends_on") or {}).get("redis") or {}).get("condition")
+    require(
+        condition == "service_healthy",
+        "`web` should wait for a healthy Redis: `depends_on: {redis: {condition: service_healthy}}`.",
+    )
+    require(bool(services["redis"].get("healthcheck")), "`redis` has no healthcheck (`redis-cli ping`).")
+    ports = web.get("ports") or []
+    require(
+        any(str(p.get("target")) == "5000" and p.get("host_ip") == "127.0.0.1" for p in ports),
+        '`web` should publish container port 5000 on 127.0.0.1 only: "127.0.0.1::5000".',
+    )
+    running = {service: service_containers(client, project, service) for service in ("web", "redis")}
+    require(
+        all(running.values()),
+        f"Project {project} is not up: `docker compose -p {project} -f {path} up -d --wait`.",
+    )
+    web_container = running["web"][0]
+    files = web_container.labels.get("com.docker.compose.project.config_files", "")
+    require(
+        str(Path(path).resolve()) in files.split(","),
+        f"{project} was started from {files or 'another file'}, not from {path}.",
+    )
+    for container in running["web"] + running["redis"]:
+        missing = [key for key, value in labels.items() if container.labels.get(key) != value]
+        require(not missing, f"{container.name} lacks the label {labels}: add it under `labels:` of its service.")
+    port = _published(web_container)
+    require(port is not None, f"{web_container.name} publishes no 127.0.0.1 port for 5000.")
+    url = f"http://127.0.0.1:{port}/count"
+    first = _get_json(url).get("hits")
+    second = _get_json(url).get("hits")
+    require(
+        isinstance(first, int) and second == first + 1,
+        f"{url} answered hits={first}, then {second}: it should count up (REDIS_HOST names the redis service).",
+    )
+    require(_redis_hits(client, project) == second, f"Redis in {project} does not hold the count /count returned.")
+    return passed(f"{project}: web and redis up from your file; /count counts up by one, and Redis holds the count.")

@@ -11,6 +11,7 @@ import requests
 from workbook.checks import passed, require
 from workbook.containers import ContainerNotReady, processes, wait_for_health
 from workbook.errors import CheckFailed
+from workbook.images import resolved
 from workbook.wait import poll_until
 
 MIB = 1024 * 1024
@@ -144,12 +145,15 @@ def check_stops_fast(
 def check_volume_keeps(
     client: docker.DockerClient,
     labels: dict[str, str],
-    image: str,
+    image: str | None = None,
     volume: str = "wb04-notes",
     path: str = "note.txt",
     content: str = "kept",
 ) -> bool:
-    """Exercise 3: a named volume holds ``path`` with ``content`` after its writer container is gone."""
+    """Exercise 3: a named volume holds ``path`` with ``content`` after its writer container is gone.
+
+    The file is read back through a new container of ``image`` (default: the resolved python image).
+    """
     try:
         found = client.volumes.get(volume)
     except docker.errors.NotFound:
@@ -163,7 +167,7 @@ def check_volume_keeps(
     )
     try:
         output = client.containers.run(
-            image,
+            image or resolved("python"),
             ["cat", f"/data/{path}"],
             volumes={volume: {"bind": "/data", "mode": "ro"}},
             labels={**labels},
@@ -178,4 +182,67 @@ def check_volume_keeps(
     return passed(f"volume {volume} still holds {path} = {content!r} after the container that wrote it is gone")
 
 
-__all__ = ["check_limited_service", "check_stops_fast", "check_volume_keeps"]
+def check_fixed_container(
+    client: docker.DockerClient,
+    labels: dict[str, str],
+    broken_exit_code: object,
+    broken: str = "wb04-broken",
+    fixed: str = "wb04-fixed",
+) -> bool:
+    """Exercise 4: the exit code of ``broken`` was read, and ``fixed`` runs its image and answers.
+
+    ``fixed`` must come from the same image as ``broken``, be labelled, keep running, publish
+    the port it listens on (its APP_PORT) on 127.0.0.1, and answer HTTP there.
+    """
+    original = _get(client, broken, "run the cell under the exercise's statement again.")
+    real_code = original.attrs["State"]["ExitCode"]
+    require(
+        isinstance(broken_exit_code, int) and not isinstance(broken_exit_code, bool),
+        f"`broken_exit_code` is {broken_exit_code!r}, not a number: read {broken}'s exit code "
+        "(`docker ps -a` shows it, `docker inspect` has it as State.ExitCode).",
+    )
+    require(
+        broken_exit_code == real_code,
+        f"{broken} did not exit with {broken_exit_code}; `docker ps -a --filter name={broken}` shows its status.",
+    )
+    container = _get(client, fixed, f"run the image of {broken} again, as {fixed}, with what its log says is missing.")
+    _labelled(container.labels, labels, "container", fixed)
+    require(
+        container.image.id == original.image.id,
+        f"{fixed} runs another image than {broken}: fix how the container is run, not the image.",
+    )
+    env = dict(item.split("=", 1) for item in container.attrs["Config"].get("Env") or [] if "=" in item)
+    port = env.get("APP_PORT", "")
+    require(bool(port), f"{fixed} has no APP_PORT in its environment: the log of {broken} says what is missing.")
+    bindings = (container.attrs["NetworkSettings"]["Ports"] or {}).get(f"{port}/tcp") or []
+    require(
+        bool(bindings),
+        f"{fixed} listens on port {port} inside, but publishes no host port for it: add `-p 127.0.0.1::{port}`.",
+    )
+    require(
+        all(b["HostIp"] == "127.0.0.1" for b in bindings),
+        f"{fixed} publishes port {port} on every address; publish it on 127.0.0.1 only.",
+    )
+    url = f"http://127.0.0.1:{bindings[0]['HostPort']}/"
+    deadline = time.monotonic() + 20
+    answer = None
+    while answer is None:
+        container.reload()
+        state = container.attrs["State"]
+        if state["Status"] != "running":
+            logs = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
+            raise CheckFailed(
+                f"{fixed} is {state['Status']} (exit {state['ExitCode']}), not running; its log ends: {logs[-160:]!r}"
+            )
+        try:
+            answer = requests.get(url, timeout=2)
+        except requests.RequestException as error:
+            require(time.monotonic() < deadline, f"Nothing answers at {url} ({type(error).__name__}) within 20 s.")
+            time.sleep(0.2)
+    require(answer.status_code == 200, f"{url} answered HTTP {answer.status_code}, not 200.")
+    return passed(
+        f"{broken} exited with code {real_code}; {fixed}, from the same image with APP_PORT set, runs and answers"
+    )
+
+
+__all__ = ["check_fixed_container", "check_limited_service", "check_stops_fast", "check_volume_keeps"]

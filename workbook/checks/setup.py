@@ -11,13 +11,20 @@ from workbook.images import resolved
 def check_storage_driver(client: docker.DockerClient, answer: object) -> bool:
     """The learner's ``answer`` must be the storage driver the daemon reports."""
     actual = client.info()["Driver"]
-    require(isinstance(answer, str) and answer != "", "Assign the driver's name, a string, to `storage_driver`.")
+    require(
+        isinstance(answer, str) and answer != "",
+        "Assign the driver's name, a string, to `storage_driver` (it is still `...`): `docker info` shows it.",
+    )
     require(answer == actual, f"`storage_driver` is {answer!r}, but the daemon says otherwise: look at `docker info`.")
     return passed(f"the daemon stores images and containers with the {actual} driver")
 
 
 def check_container_python(client: docker.DockerClient, answer: object) -> bool:
     """The learner's ``answer`` must be the Python version inside the resolved python image."""
+    require(
+        isinstance(answer, str) and answer.strip() != "",
+        "Store what the container printed, as a string, in `container_python` (it is still `...`).",
+    )
     out = (
         client.containers.run(
             resolved("python"), ["python", "-c", "import platform; print(platform.python_version())"], remove=True
@@ -25,7 +32,6 @@ def check_container_python(client: docker.DockerClient, answer: object) -> bool:
         .decode()
         .strip()
     )
-    require(isinstance(answer, str), "Store what the container printed, as a string, in `container_python`.")
     require(
         answer.strip() == out, f"`container_python` is {answer!r}; run the container again and copy what it prints."
     )
