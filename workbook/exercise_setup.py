@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from workbook.registry import (
     htpasswd_line,
     registry_config,
 )
+from workbook.wait import poll_until
 
 # ----------------------------------------------------------------------------------------
 # 04: a container that exits at once
@@ -62,12 +62,18 @@ def start_broken_container(
     (Path(folder) / "Dockerfile").write_text(greeter_dockerfile(resolved("python")))
     build_image(client, folder, GREETER_IMAGE, labels=labels, progress=None)
     container = client.containers.run(GREETER_IMAGE, name=BROKEN, detach=True, labels=labels)
-    deadline = time.monotonic() + timeout
-    while container.status != "exited":
-        if time.monotonic() > deadline:
-            raise WorkbookError(f"{BROKEN} is still {container.status} after {timeout:g} s; it should exit at once.")
-        time.sleep(0.1)
+
+    def status() -> str:
         container.reload()
+        return container.status
+
+    poll_until(
+        status,
+        lambda now: now == "exited",
+        timeout=timeout,
+        message=lambda last: f"{BROKEN} is still {last} after {timeout:g} s; it should exit at once.",
+        error=WorkbookError,
+    )
     return GREETER_IMAGE
 
 

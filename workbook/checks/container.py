@@ -12,7 +12,7 @@ from workbook.checks import passed, require
 from workbook.containers import ContainerNotReady, processes, wait_for_health
 from workbook.errors import CheckFailed
 from workbook.images import resolved
-from workbook.wait import poll_until
+from workbook.wait import observation, poll_until
 
 MIB = 1024 * 1024
 
@@ -224,21 +224,25 @@ def check_fixed_container(
         f"{fixed} publishes port {port} on every address; publish it on 127.0.0.1 only.",
     )
     url = f"http://127.0.0.1:{bindings[0]['HostPort']}/"
-    deadline = time.monotonic() + 20
-    answer = None
-    while answer is None:
+
+    def not_running() -> str | None:
         container.reload()
         state = container.attrs["State"]
-        if state["Status"] != "running":
-            logs = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
-            raise CheckFailed(
-                f"{fixed} is {state['Status']} (exit {state['ExitCode']}), not running; its log ends: {logs[-160:]!r}"
-            )
-        try:
-            answer = requests.get(url, timeout=2)
-        except requests.RequestException as error:
-            require(time.monotonic() < deadline, f"Nothing answers at {url} ({type(error).__name__}) within 20 s.")
-            time.sleep(0.2)
+        if state["Status"] == "running":
+            return None
+        logs = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
+        return f"{fixed} is {state['Status']} (exit {state['ExitCode']}), not running; its log ends: {logs[-160:]!r}"
+
+    answer = poll_until(
+        lambda: requests.get(url, timeout=2),
+        lambda _: True,
+        timeout=20,
+        interval=0.2,
+        retry_on=(requests.RequestException,),
+        stop=not_running,
+        message=lambda last: f"Nothing answers at {url} ({observation(last)}) within 20 s.",
+        error=CheckFailed,
+    )
     require(answer.status_code == 200, f"{url} answered HTTP {answer.status_code}, not 200.")
     return passed(
         f"{broken} exited with code {real_code}; {fixed}, from the same image with APP_PORT set, runs and answers"

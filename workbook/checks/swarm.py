@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import docker
 import docker.errors
 
@@ -11,6 +9,7 @@ from workbook.checks import passed, require
 from workbook.errors import CheckFailed
 from workbook.swarm import converged
 from workbook.swarmstate import is_manager
+from workbook.wait import poll_until
 
 SERVICE = "wb11_web"
 """The stack ``wb11``'s service ``web``, as notebook 11 deploys it."""
@@ -34,14 +33,22 @@ def check_replicas(client: docker.DockerClient, replicas: int, timeout: float = 
         wanted == replicas,
         f"{SERVICE} wants {wanted} replicas, not {replicas}: `docker service scale -d {SERVICE}={replicas}`.",
     )
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def progress() -> tuple[bool, str]:
         service.reload()
-        done, why = converged(service)
-        if done or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
-    require(done, f"{SERVICE} wants {replicas} replicas but has not got there within {timeout:g} s: {why}.")
+        return converged(service)
+
+    poll_until(
+        progress,
+        lambda answer: answer[0],
+        timeout=timeout,
+        interval=0.5,
+        message=lambda last: (
+            f"{SERVICE} wants {replicas} replicas but has not got there within {timeout:g} s: "
+            f"{last[1] if isinstance(last, tuple) else last}."
+        ),
+        error=CheckFailed,
+    )
     return passed(f"{SERVICE}: {replicas} of {replicas} tasks running the service's image.")
 
 
