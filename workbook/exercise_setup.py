@@ -21,12 +21,11 @@ from workbook.docker_config import TempDockerConfig
 from workbook.errors import WorkbookError
 from workbook.images import resolved
 from workbook.registry import (
-    CONFIG_DIR_IN_CONTAINER,
-    DATA_DIR,
     Registry,
-    connect_registry,
+    docker_login,
     htpasswd_line,
     registry_config,
+    start_registry,
 )
 from workbook.wait import poll_until
 
@@ -108,19 +107,6 @@ def _hello_image(client: docker.DockerClient, labels: dict[str, str], folder: Pa
     return HELLO_IMAGE
 
 
-def docker_login(host: str, user: str, password: str, config: TempDockerConfig) -> None:
-    """``docker login`` into ``config`` with the password on stdin; WorkbookError if refused."""
-    done = subprocess.run(
-        ["docker", "login", "-u", user, "--password-stdin", host],
-        input=password,
-        env={**os.environ, **config.env},
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise WorkbookError(f"docker login {host} as {user} failed: {(done.stderr or done.stdout).strip()}")
-
-
 def start_exercise_registry(
     client: docker.DockerClient, notebook: str, labels: dict[str, str], folder: Path
 ) -> ExerciseRegistry:
@@ -136,20 +122,8 @@ def start_exercise_registry(
     (folder / "config").mkdir()
     (folder / "config" / "htpasswd").write_text(htpasswd_line(*admin) + "\n" + htpasswd_line(*learner) + "\n")
     (folder / "config" / "config.yml").write_text(registry_config(htpasswd=True, delete=True))
-    client.volumes.create(f"{EX_REGISTRY}-data", labels=labels)
-    client.containers.run(
-        resolved("registry"),
-        [f"{CONFIG_DIR_IN_CONTAINER}/config.yml"],
-        name=EX_REGISTRY,
-        detach=True,
-        labels=labels,
-        ports={"5000/tcp": ("127.0.0.1", None)},
-        volumes={
-            f"{EX_REGISTRY}-data": {"bind": DATA_DIR, "mode": "rw"},
-            str(folder / "config"): {"bind": CONFIG_DIR_IN_CONTAINER, "mode": "ro"},
-        },
-    )
-    registry = connect_registry(client, EX_REGISTRY, auth=admin)
+    # No port given: the engine picks a free one on 127.0.0.1 (read back from the container).
+    registry = start_registry(client, EX_REGISTRY, None, labels, folder / "config", auth=admin)
     config = TempDockerConfig(notebook)
     docker_login(registry.host, *learner, config)
     (folder / "image").mkdir()

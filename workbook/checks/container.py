@@ -17,6 +17,22 @@ from workbook.wait import observation, poll_until
 MIB = 1024 * 1024
 
 
+def _first_answer(url: str, hint: str, stop=None, timeout: float = 20.0) -> requests.Response:  # noqa: ANN001
+    """The first HTTP answer at ``url`` within ``timeout`` s; CheckFailed (with ``hint``) when none came."""
+    return poll_until(
+        lambda: requests.get(url, timeout=2),
+        lambda _: True,
+        timeout=timeout,
+        interval=0.2,
+        retry_on=(requests.RequestException,),
+        stop=stop,
+        message=lambda last: (
+            f"Nothing answers at {url} ({observation(last)}) within {timeout:g} s" + (f"; {hint}." if hint else ".")
+        ),
+        error=CheckFailed,
+    )
+
+
 def _get(client: docker.DockerClient, name: str, what: str) -> docker.models.containers.Container:
     try:
         return client.containers.get(name)
@@ -70,15 +86,7 @@ def check_limited_service(
     policy = (host.get("RestartPolicy") or {}).get("Name") or "no"
     require(policy == restart, f"{name}'s restart policy is {policy!r}, not {restart!r}; use `--restart {restart}`.")
     url = f"http://127.0.0.1:{bindings[0]['HostPort']}/"
-    answer = poll_until(
-        lambda: requests.get(url, timeout=2),
-        lambda _: True,
-        timeout=20,
-        interval=0.2,
-        retry_on=(requests.RequestException,),
-        error=CheckFailed,
-        message=f"Nothing answers at {url} within 20 s; `docker logs {name}` says why.",
-    )
+    answer = _first_answer(url, f"`docker logs {name}` says why")
     require(
         answer.status_code == 200 and answer.text == "Hello World!",
         f"{url} answered HTTP {answer.status_code} {answer.text[:60]!r}, not 200 'Hello World!'.",
@@ -233,16 +241,7 @@ def check_fixed_container(
         logs = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
         return f"{fixed} is {state['Status']} (exit {state['ExitCode']}), not running; its log ends: {logs[-160:]!r}"
 
-    answer = poll_until(
-        lambda: requests.get(url, timeout=2),
-        lambda _: True,
-        timeout=20,
-        interval=0.2,
-        retry_on=(requests.RequestException,),
-        stop=not_running,
-        message=lambda last: f"Nothing answers at {url} ({observation(last)}) within 20 s.",
-        error=CheckFailed,
-    )
+    answer = _first_answer(url, "", stop=not_running)
     require(answer.status_code == 200, f"{url} answered HTTP {answer.status_code}, not 200.")
     return passed(
         f"{broken} exited with code {real_code}; {fixed}, from the same image with APP_PORT set, runs and answers"

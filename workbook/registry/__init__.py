@@ -43,7 +43,7 @@ from workbook.registry.config import (
     registry_config,
     registry_settings,
 )
-from workbook.registry.credentials import CREDENTIAL_HELPER, login_unknown_user, write_credential_helper
+from workbook.registry.credentials import CREDENTIAL_HELPER, docker_login, login_unknown_user, write_credential_helper
 from workbook.registry.figure import push_path_figure
 from workbook.registry.server import connect_registry, container_address, start_registry, wait_for_registry
 from workbook.registry.tls import TlsFiles, certificate_names, make_tls_files
@@ -101,6 +101,7 @@ __all__ = [
     "htpasswd_line",
     "image_store",
     "insecure_cidrs",
+    "docker_login",
     "login_unknown_user",
     "make_tls_files",
     "network_with_fixed_subnet",

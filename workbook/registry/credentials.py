@@ -33,6 +33,12 @@ def login_unknown_user(notebook: str, htpasswd: Path, host: str) -> TempDockerCo
     with Path(htpasswd).open("a") as file:
         file.write(htpasswd_line(user, password) + "\n")
     config = TempDockerConfig(notebook)
+    docker_login(host, user, password, config)
+    return config
+
+
+def docker_login(host: str, user: str, password: str, config: TempDockerConfig) -> None:
+    """``docker login`` into ``config``'s folder, the password on stdin; RegistryError if refused."""
     done = subprocess.run(
         ["docker", "login", "-u", user, "--password-stdin", host],
         input=password,
@@ -41,8 +47,7 @@ def login_unknown_user(notebook: str, htpasswd: Path, host: str) -> TempDockerCo
         text=True,
     )
     if done.returncode != 0:
-        raise RegistryError(f"docker login {host} as a new user failed: {(done.stderr or done.stdout).strip()}")
-    return config
+        raise RegistryError(f"docker login {host} as {user} failed: {(done.stderr or done.stdout).strip()}")
 
 
 def write_credential_helper(folder: Path, name: str = "workbook") -> Path:

@@ -82,7 +82,7 @@ def connect_registry(
 def start_registry(
     client: docker.DockerClient,
     name: str,
-    port: int,
+    port: int | None,
     labels: dict[str, str],
     config_dir: Path,
     volume: str | None = None,
@@ -92,7 +92,7 @@ def start_registry(
     auth: tuple[str, str] | None = None,
     ca_cert: Path | None = None,
 ) -> Registry:
-    """Run a registry published on 127.0.0.1:``port`` and wait until ``/v2/`` answers.
+    """Run a registry published on 127.0.0.1:``port`` (None: a port the engine picks) and wait until ``/v2/`` answers.
 
     ``config_dir`` holds ``config.yml`` (and the htpasswd file / certificate it names)
     and is mounted read-only at ``CONFIG_DIR_IN_CONTAINER``; ``volume`` (a named,
@@ -126,6 +126,8 @@ def start_registry(
         },
         **kwargs,
     )
+    if port is None:  # the engine chose the host port: read it back
+        return connect_registry(client, name, "https" if tls else "http", auth, ca_cert)
     registry = Registry(client, container, f"127.0.0.1:{port}", "https" if tls else "http", auth, ca_cert)
     wait_for_registry(registry)
     return registry
