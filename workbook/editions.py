@@ -26,6 +26,8 @@ from nbformat import NotebookNode
 
 SOLUTION_TAG = "solution"
 CHECK_CALL = "check_"
+# A call of an exercise check, ``check_name(`` (an import of one is not a check cell).
+_CHECK_CALL = re.compile(r"\bcheck_\w+\s*\(")
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 EXERCISES = "## Exercises"
@@ -41,7 +43,12 @@ def is_solution(cell: NotebookNode) -> bool:
 
 def is_check(cell: NotebookNode) -> bool:
     """True for a code cell that calls an exercise check (``check_…(``)."""
-    return cell.cell_type == "code" and CHECK_CALL in cell.source
+    return cell.cell_type == "code" and calls_a_check(cell.source)
+
+
+def calls_a_check(source: str) -> bool:
+    """True when ``source`` calls ``check_…(`` (importing a check is not calling it)."""
+    return bool(_CHECK_CALL.search(source))
 
 
 def is_answer_skeleton(source: str) -> bool:
