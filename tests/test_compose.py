@@ -22,7 +22,7 @@ from workbook.compose import (
 )
 from workbook.errors import ServiceNotReady
 from workbook.images import resolved
-from workbook.ports import port_is_free
+from workbook.ports import PORT_OFFSET_VARIABLE, port_is_free
 
 UP_OUTPUT = """\
  Network wb08_default  Creating
@@ -163,7 +163,8 @@ def test_projects_are_recorded_once_in_order(records):
     assert recorded_projects("other") == []
 
 
-def test_free_port_range_prefers_the_given_ports():
+def test_free_port_range_prefers_the_given_ports(monkeypatch):
+    monkeypatch.delenv(PORT_OFFSET_VARIABLE, raising=False)  # the parallel run's second worker sets one
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         base = probe.getsockname()[1]
@@ -172,7 +173,8 @@ def test_free_port_range_prefers_the_given_ports():
     assert free_port_range(base, 3, announce=False) == f"{base}-{base + 2}"
 
 
-def test_free_port_range_moves_away_from_a_taken_port(capsys):
+def test_free_port_range_moves_away_from_a_taken_port(capsys, monkeypatch):
+    monkeypatch.delenv(PORT_OFFSET_VARIABLE, raising=False)
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -251,3 +251,10 @@ def test_10_timings_are_normalised():
     assert sanitize("exec form:  docker stop took 0.6 s, exit codes [0]") == (
         "exec form:  docker stop took N.N s, exit codes [0]"
     )
+
+
+def test_01_the_exercise_server_port_is_normalised():
+    for port in ("5050", "15050"):
+        assert sanitize(f"✓ your development server answers Hello World! on port {port}") == (
+            "✓ your development server answers Hello World! on port PORT"
+        )
