@@ -88,3 +88,22 @@ def test_image_names_read_the_same_on_both_image_stores():
     assert with_tag("localhost:5000/app") == "localhost:5000/app:latest"
     assert with_tag("localhost:5000/app:2.0") == "localhost:5000/app:2.0"
     assert with_tag("x@sha256:" + "a" * 64) == "x@sha256:" + "a" * 64
+
+
+def test_steps_shared_with_a_concurrent_stage_build_keep_their_place():
+    # FROM and WORKDIR were also steps of another build's stage `base`, running at the same time.
+    log = "\n".join(
+        [
+            "#5 [3/4] COPY requirements.txt .",
+            "#6 [base 1/4] FROM docker.io/library/python:3.13-slim",
+            "#7 [base 2/4] WORKDIR /usr/src/app",
+            "#8 [4/4] COPY . .",
+            "#9 naming to docker.io/library/app:latest done",
+        ]
+    )
+    assert summary_lines(log)[:4] == [
+        "FROM docker.io/library/python:3.13-slim",
+        "WORKDIR /usr/src/app",
+        "COPY requirements.txt .",
+        "COPY . .",
+    ]

@@ -88,7 +88,9 @@ def summary_lines(log: str) -> list[str]:
     The ``[n/total]`` prefix is left out: a step that an earlier build also had (same
     instruction, same input) may keep the name, and the total, it was given there.
     """
-    steps = [step.instruction for step in parse_steps(log)]
+    # By number, not stage: a step shared with another build running at the same time (same
+    # parent chain, so the same depth) keeps that build's name, stage included (``[base 1/4] FROM``).
+    steps = [step.instruction for step in sorted(parse_steps(log), key=lambda step: step.number)]
     return steps + [f"naming to {name}" for name in named_images(log)]
 
 
