@@ -199,3 +199,34 @@ def test_the_text_table_shows_ratios_and_errors():
     load = {k: WrkResult(10, 2.0, rate, 1.0, 2.0) for k, rate in (("dev", 100.0), ("sync", 450.0))}
     lines = bench_report.text_table(load, {"dev": "dev server", "sync": "gunicorn"}).splitlines()
     assert "×  4.5" in lines[1] and lines[1].endswith("0 errors") and "p50    1.0 ms" in lines[0]
+
+
+SLOW_WITH_ERRORS = """Running 3s test @ http://127.0.0.1:45999/
+  2 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.58s   829.86ms   2.59s    53.25%
+  Latency Distribution
+     50%  740.00us~
+     75%    2.41ms~
+     90%    2.54s~
+     99%    2.59s~
+  77 requests in 3.03s, 12.41KB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:     25.42
+Transfer/sec:      4.10KB
+""".replace("~", " ")  # wrk ends the percentile lines with a space
+
+
+def test_a_slow_report_with_trailing_spaces_and_seconds_is_parsed():  # the drills' 64-connection load
+    load = parse_wrk(SLOW_WITH_ERRORS)
+    assert (load.requests, load.requests_per_s, load.p50_ms, load.p99_ms) == (77, 25.42, 0.74, 2590.0)
+    assert (load.socket_errors, load.non_2xx) == (5, 4)
+
+
+def test_a_report_without_error_lines_has_no_errors():
+    clean = SLOW_WITH_ERRORS.replace("  Socket errors: connect 0, read 3, write 0, timeout 2\n", "").replace(
+        "  Non-2xx or 3xx responses: 4\n", ""
+    )
+    load = parse_wrk(clean)
+    assert load.socket_errors == 0 and load.non_2xx == 0

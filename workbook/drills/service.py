@@ -6,14 +6,12 @@ drills. Load comes from `wrk` on the loopback, against ports the drills publishe
 
 from __future__ import annotations
 
-import re
-import shutil
 import subprocess
 import time
-from dataclasses import dataclass
 
 import docker
 
+from workbook.bench import parse_wrk, run_wrk, wrk_command
 from workbook.cli import run
 from workbook.containers import processes, wait_for_log, wait_for_restart_count
 from workbook.drills import Outcome, say
@@ -47,73 +45,29 @@ def start_web(client: docker.DockerClient, name: str, label: str, options: str =
     return url
 
 
-@dataclass
-class Load:
-    """What one wrk run measured."""
-
-    requests: int
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    socket_errors: int
-    non_2xx: int
-    output: str
-
-
-UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * UNITS_MS[unit]
-
-
-def parse_wrk(output: str) -> Load:
-    """Requests, requests/s, median and p99 latency, socket errors and non-2xx/3xx answers from wrk's report."""
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return Load(
-        requests=int(re.search(r"(\d+) requests in", output).group(1)),
-        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        p50_ms=_ms(latency["50"]),
-        p99_ms=_ms(latency["99"]),
-        socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-        output=output,
-    )
-
-
-def wrk_command(url: str, seconds: int, connections: int = 64) -> list[str]:
-    """wrk with 2 threads, ``connections`` connections for ``seconds`` s, latency percentiles, 10-s timeout."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise RuntimeError("wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu)")
-    return [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url]
-
-
 def load_drill(client: docker.DockerClient, label: str, seconds: int) -> Outcome:
     """Drill 2: a bounded load at 64 connections: zero socket errors, zero non-2xx."""
     url = start_web(client, "wbdr-load", label)
     say(f"wbdr-load answers at {url}; wrk: {seconds} s, 64 connections, 2 threads")
-    done = subprocess.run(wrk_command(url, seconds), capture_output=True, text=True, timeout=seconds + 60)
-    load = parse_wrk(done.stdout)
-    say(f"{load.requests} requests, {load.rps:.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms")
+    load = run_wrk(url, seconds, connections=64)
+    say(f"{load.requests} requests, {load.requests_per_s:.0f}/s, median {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms")
     say(f"socket errors {load.socket_errors}, non-2xx {load.non_2xx}")
     run("docker rm -f wbdr-load", show=False)
     problems = [f"{n} {what}" for n, what in ((load.socket_errors, "socket errors"), (load.non_2xx, "non-2xx")) if n]
     measured = (
-        f"{seconds} s x 64 conn: {load.requests} req ({load.rps:.0f}/s), median {load.p50_ms:.1f} ms, "
+        f"{seconds} s x 64 conn: {load.requests} req ({load.requests_per_s:.0f}/s), median {load.p50_ms:.1f} ms, "
         f"p99 {load.p99_ms:.1f} ms, {load.socket_errors} socket errors, {load.non_2xx} non-2xx"
     )
-    data = {k: v for k, v in load.__dict__.items() if k != "output"} | {"seconds": seconds}
-    return Outcome("2 load (wrk)", done.returncode == 0 and not problems, measured, problems=problems, data=data)
+    data = load.as_dict() | {"seconds": seconds}
+    return Outcome("2 load (wrk)", not problems, measured, problems=problems, data=data)
 
 
 def worker_kill_drill(client: docker.DockerClient, label: str, handful: int = 5) -> Outcome:
     """Drill 3a: SIGKILL one gunicorn worker under load; it is replaced, few requests fail."""
     url = start_web(client, "wbdr-worker", label)
-    wrk = subprocess.Popen(wrk_command(url, 10), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wrk = subprocess.Popen(
+        wrk_command(url, 10, connections=64), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     time.sleep(3)
     before = [p for p in processes(client, "wbdr-worker") if p.ppid == 1 and p.program == "gunicorn"]
     victim = before[0].pid
@@ -125,7 +79,7 @@ def worker_kill_drill(client: docker.DockerClient, label: str, handful: int = 5)
     after = [p.pid for p in processes(client, "wbdr-worker") if p.ppid == 1 and p.program == "gunicorn"]
     out, _ = wrk.communicate(timeout=60)
     load = parse_wrk(out)
-    failed = load.socket_errors + load.non_2xx
+    failed = load.errors
     say(f"workers now {after} (replaced in {replaced_in:.1f} s); {load.requests} requests, {failed} failed")
     run("docker rm -f wbdr-worker", show=False)
     problems = []
