@@ -39,3 +39,15 @@ def pytest_runtest_teardown(item, nextitem):  # noqa: ANN001, ANN201 - pytest's 
     """Give the lock back after the notebook's last cell."""
     if item.path.stem in _held and (nextitem is None or nextitem.path != item.path):
         _held.pop(item.path.stem).close()
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001, ANN201 - pytest's hook
+    """When the shared-host test runs, it runs notebooks 04 and 08 itself: deselect their plain items."""
+    from tests.test_shared_host import SHARED_NOTEBOOKS
+
+    if not any(item.nodeid.startswith("tests/test_shared_host.py") for item in items):
+        return
+    twice = [item for item in items if item.path.suffix == ".ipynb" and item.path.stem in SHARED_NOTEBOOKS]
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        items[:] = [item for item in items if item not in twice]

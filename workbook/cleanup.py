@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import docker
 import docker.errors
 
 from workbook.layout import LABEL, STATE_DIR
+from workbook.owner import owned
 from workbook.processes import ProcessRecord, record_of, terminate
 from workbook.swarmstate import labelled_services, leave_if_made, made_by, remove_services
 from workbook.wait import poll_until
@@ -114,7 +116,9 @@ def remove_tracked_paths(notebook: str) -> int:
 
 def make_temp_dir(notebook: str, purpose: str) -> Path:
     """A fresh folder under the system temp dir, tracked for removal (mode 0700)."""
-    return track_path(notebook, tempfile.mkdtemp(prefix=f"wb{notebook[:2]}-{purpose}-"))
+    number = re.search(r"\d\d", notebook)
+    prefix = owned(f"wb{number.group() if number else notebook[:2]}")
+    return track_path(notebook, tempfile.mkdtemp(prefix=f"{prefix}-{purpose}-"))
 
 
 def labelled_objects(client: docker.DockerClient, notebook: str) -> list[str]:

@@ -20,6 +20,7 @@ from workbook.build import build_image
 from workbook.docker_config import TempDockerConfig
 from workbook.errors import WorkbookError
 from workbook.images import resolved
+from workbook.owner import owned
 from workbook.registry import (
     Registry,
     docker_login,
@@ -32,8 +33,8 @@ from workbook.wait import poll_until
 # ----------------------------------------------------------------------------------------
 # 04: a container that exits at once
 
-GREETER_IMAGE = "wb04-greeter:1"
-BROKEN = "wb04-broken"
+GREETER_IMAGE = owned("wb04-greeter:1")
+BROKEN = owned("wb04-broken")
 GREETER = """\
 import http.server, os, signal, sys
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -79,8 +80,8 @@ def start_broken_container(
 # ----------------------------------------------------------------------------------------
 # 07: an authenticated registry, a user the learner does not know, an image to push
 
-EX_REGISTRY = "wb07-ex-registry"
-HELLO_IMAGE = "wb07-hello:1"
+EX_REGISTRY = owned("wb07-ex-registry")
+HELLO_IMAGE = owned("wb07-hello:1")
 EX_REPOSITORY = "exercise/hello"
 EX_TAG = "v1"
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 import sys
 
-from workbook.ports import LOOPBACK, any_free_port, port_is_free
+from workbook.errors import WorkbookError
+from workbook.ports import LOOPBACK, any_free_port, port_is_free, shifted
 
 LAB_PORT = 8888
 
 
 def lab_port(preferred: int | None = None) -> tuple[int, str]:
-    """(port, one line for the learner): ``preferred`` (LAB_PORT env, else 8888) when free."""
-    preferred = preferred or int(os.environ.get("LAB_PORT") or LAB_PORT)
+    """(port, one line for the learner): ``preferred`` (LAB_PORT, else 8888 plus the port offset) when free."""
+    preferred = preferred or int(os.environ.get("LAB_PORT") or shifted(LAB_PORT)[0])
     if port_is_free(preferred):
         return (
             preferred,
@@ -36,6 +37,9 @@ def main() -> int:
         port, line = lab_port()
     except ValueError:
         print("lab: LAB_PORT must be a port number, e.g. LAB_PORT=8889.", file=sys.stderr)
+        return 2
+    except WorkbookError as error:  # WORKBOOK_USER or WORKBOOK_PORT_OFFSET unusable
+        print(f"lab: {error}", file=sys.stderr)
         return 2
     print(line, file=sys.stderr)
     print(port)

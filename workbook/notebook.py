@@ -15,7 +15,8 @@ from workbook.cli import clean_output
 from workbook.engine import connect, engine_address
 from workbook.errors import WorkbookError
 from workbook.layout import LABEL, STATE_DIR
-from workbook.ports import choose_port
+from workbook.owner import describe, install_cell_transformer, owned_notebook, user_port_offset, workbook_user
+from workbook.ports import PORT_OFFSET_VARIABLE, choose_port, port_offset
 
 
 def put_venv_on_path() -> None:
@@ -75,7 +76,8 @@ class Notebook:
     Creating it checks that the engine answers (EngineUnavailable with the fix
     otherwise) and removes whatever an earlier, interrupted run of the same notebook
     left behind. Everything the notebook makes carries ``labels``; ``cleanup()``
-    removes it all again.
+    removes it all again. With ``WORKBOOK_USER`` set (a shared engine), ``name`` and every
+    name in the later cells get the user's prefix (``workbook.owner``).
     """
 
     def __init__(self, name: str, client: docker.DockerClient | None = None, quiet: bool = False) -> None:
@@ -83,18 +85,24 @@ class Notebook:
         # (`!hadolint`) on PATH, and WorkbookError shown as one line.
         put_venv_on_path()
         install_notebook_errors()
-        self.name = name
+        user = workbook_user()
+        if user:
+            install_cell_transformer()
+            os.environ.setdefault(PORT_OFFSET_VARIABLE, str(user_port_offset(user)))
+        self.name = owned_notebook(name)
         self.client = client or connect()
-        self.labels = {LABEL: name}
+        self.labels = {LABEL: self.name}
         self._started = 0
-        leftovers = remove_labelled(self.client, name)
+        leftovers = remove_labelled(self.client, self.name)
         if not quiet:
             version = self.client.version()
             print(f"Docker engine {version['Version']} answers at {engine_address()} (API {version['ApiVersion']}).")
+            if user:
+                print(describe(name, port_offset()))
             if leftovers.total:
-                print(f"Removed what an earlier run of {name} left behind: {leftovers.describe()}.")
+                print(f"Removed what an earlier run of {self.name} left behind: {leftovers.describe()}.")
             else:
-                print(f"Nothing left over from an earlier run of {name}.")
+                print(f"Nothing left over from an earlier run of {self.name}.")
 
     @property
     def label(self) -> str:

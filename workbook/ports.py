@@ -2,7 +2,8 @@
 
 ``WORKBOOK_PORT_OFFSET`` shifts every preferred port (5000 becomes 15000 with an offset of
 10000): several runs on one host, each with its own offset, then do not race for the
-same ports. The parallel test run gives each of its workers one.
+same ports. The parallel test run gives each of its workers one; ``WORKBOOK_USER`` gives
+each student one derived from their name (``workbook.owner``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import socket
 
 from workbook.errors import WorkbookError
+from workbook.owner import user_port_offset, workbook_user
 
 LOOPBACK = "127.0.0.1"
 PORT_OFFSET_VARIABLE = "WORKBOOK_PORT_OFFSET"
@@ -18,10 +20,11 @@ MAX_PORT_OFFSET = 50000
 
 
 def port_offset() -> int:
-    """The whole number in ``WORKBOOK_PORT_OFFSET`` (0 when unset)."""
+    """The whole number in ``WORKBOOK_PORT_OFFSET``; when unset, the offset of ``WORKBOOK_USER`` (or 0)."""
     raw = os.environ.get(PORT_OFFSET_VARIABLE, "").strip()
     if not raw:
-        return 0
+        user = workbook_user()
+        return user_port_offset(user) if user else 0
     if not raw.isdigit() or int(raw) > MAX_PORT_OFFSET:
         raise WorkbookError(
             f"{PORT_OFFSET_VARIABLE}={raw!r} is not a whole number from 0 to {MAX_PORT_OFFSET}; "

@@ -10,10 +10,12 @@ from workbook.api_proxy import RecordingProxy, normalise
 from workbook.checks import passed, require
 from workbook.docker_config import TempDockerConfig, snapshot
 from workbook.engine import engine_address
+from workbook.owner import owned
 
 
 def check_context(config: TempDockerConfig, home_before: dict[str, str], name: str = "wb06-exercise") -> bool:
     """Context ``name`` exists in the temporary DOCKER_CONFIG, points at the local engine; ~/.docker untouched."""
+    name = owned(name)
     done = subprocess.run(
         ["docker", "context", "inspect", name],
         capture_output=True,

@@ -12,6 +12,7 @@ import requests
 from workbook.checks import passed, require
 from workbook.compose import Project
 from workbook.errors import CheckFailed
+from workbook.owner import owned
 
 
 def compose_config(path: str | Path) -> tuple[dict, str]:
@@ -59,7 +60,7 @@ def check_article_fixed(path: str | Path) -> bool:
 
 
 def _project_name(project: Project | str) -> str:
-    return project if isinstance(project, str) else project.name
+    return owned(project) if isinstance(project, str) else project.name
 
 
 def service_containers(
@@ -130,6 +131,7 @@ def check_compose_from_scratch(
     path: str | Path, client: docker.DockerClient, labels: dict[str, str], project: str = "wb08-ex"
 ) -> bool:
     """Exercise 4: the learner's compose file for web + Redis validates, runs as ``project`` and counts."""
+    project = owned(project)
     model, _ = compose_config(path)
     services = model.get("services", {})
     require(set(services) >= {"web", "redis"}, f"Your file defines {sorted(services)}; it needs `web` and `redis`.")

@@ -12,6 +12,7 @@ from workbook.checks import passed, require
 from workbook.containers import ContainerNotReady, processes, wait_for_health
 from workbook.errors import CheckFailed
 from workbook.images import resolved
+from workbook.owner import owned
 from workbook.wait import observation, poll_until
 
 MIB = 1024 * 1024
@@ -59,6 +60,7 @@ def check_limited_service(
     restart: str = "unless-stopped",
 ) -> bool:
     """Exercise 1: a labelled, limited copy of the service answers on a 127.0.0.1 port."""
+    name = owned(name)
     container = _get(client, name, "run it with `docker run -d --name …` (see the statement).")
     _labelled(container.labels, labels, "container", name)
     status = container.attrs["State"]["Status"]
@@ -107,6 +109,7 @@ def check_stops_fast(
     measurement: gunicorn must end on its own (exit code 0) before ``within`` seconds,
     the 10 s timeout after which ``docker stop`` sends SIGKILL (exit code 137).
     """
+    name = owned(name)
     container = _get(client, name, "build the variant image and run it (see the statement).")
     _labelled(container.labels, labels, "container", name)
     image = container.image
@@ -162,6 +165,7 @@ def check_volume_keeps(
 
     The file is read back through a new container of ``image`` (default: the resolved python image).
     """
+    volume = owned(volume)
     try:
         found = client.volumes.get(volume)
     except docker.errors.NotFound:
@@ -202,6 +206,8 @@ def check_fixed_container(
     ``fixed`` must come from the same image as ``broken``, be labelled, keep running, publish
     the port it listens on (its APP_PORT) on 127.0.0.1, and answer HTTP there.
     """
+    broken = owned(broken)
+    fixed = owned(fixed)
     original = _get(client, broken, "run the cell under the exercise's statement again.")
     real_code = original.attrs["State"]["ExitCode"]
     require(

@@ -8,6 +8,7 @@ import docker.errors
 from workbook.checks import passed, require
 from workbook.errors import CheckFailed
 from workbook.layout import LABEL
+from workbook.owner import owned
 
 
 def check_engine_facts(client: docker.DockerClient, storage_driver: object, data_root: object) -> bool:
@@ -28,6 +29,7 @@ def check_engine_facts(client: docker.DockerClient, storage_driver: object, data
 
 def check_exercise_container(client: docker.DockerClient, notebook: str, name: str = "wb05-exercise") -> bool:
     """A labelled container ``name`` ran with GREETING=hello and printed it."""
+    name = owned(name)
     try:
         container = client.containers.get(name)
     except docker.errors.NotFound:

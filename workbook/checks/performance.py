@@ -16,6 +16,7 @@ import requests
 from workbook.bench import WrkResult, run_wrk
 from workbook.checks import passed, require
 from workbook.errors import CheckFailed, ServiceNotReady
+from workbook.owner import owned
 from workbook.ports import any_free_port
 from workbook.serving import WAIT_ANSWER
 from workbook.web import wait_for_http
@@ -110,6 +111,7 @@ def check_host_network(client: docker.DockerClient, labels: dict[str, str], name
 
     The check loads it with wrk (``ROUNDS`` × ``SECONDS``): no request may fail.
     """
+    name = owned(name)
     _, _, url = _host_networked_gunicorn(client, labels, name)
     answer = _first_answer(url, name)
     require(answer.text == "Hello World!", f"{url} answered {answer.text[:60]!r}, not the Flask app's 'Hello World!'.")
@@ -125,6 +127,7 @@ def check_waiting_scales(
     client: docker.DockerClient, labels: dict[str, str], name: str = "wb10-ex2", factor: float = 3.0
 ) -> bool:
     """Exercise 2: serving ``gil:wait`` (20 ms of waiting per request), beat one sync worker at least ``factor``×."""
+    name = owned(name)
     container, command, url = _host_networked_gunicorn(client, labels, name)
     mounts = [m for m in container.attrs.get("Mounts") or [] if m.get("Destination") == "/bench"]
     require(

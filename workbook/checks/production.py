@@ -9,12 +9,13 @@ from workbook.checks import passed, require
 from workbook.errors import CheckFailed, ServiceNotReady
 from workbook.hardening import MB, hardening, unpacked_bytes
 from workbook.layout import LABEL
+from workbook.owner import owned
 from workbook.ports import any_free_port
 from workbook.web import wait_for_http
 
-PROD_IMAGE = "wb09-flask:prod"
-SMALL_IMAGE = "wb09-small"
-EXERCISE_CONTAINER = "wb09-exercise"
+PROD_IMAGE = owned("wb09-flask:prod")
+SMALL_IMAGE = owned("wb09-small")
+EXERCISE_CONTAINER = owned("wb09-exercise")
 
 
 def _image(client: docker.DockerClient, reference: str, hint: str) -> docker.models.images.Image:

@@ -7,11 +7,12 @@ import docker.errors
 
 from workbook.checks import passed, require
 from workbook.errors import CheckFailed
+from workbook.owner import owned
 from workbook.swarm import converged
 from workbook.swarmstate import is_manager
 from workbook.wait import poll_until
 
-SERVICE = "wb11_web"
+SERVICE = owned("wb11_web")
 """The stack ``wb11``'s service ``web``, as notebook 11 deploys it."""
 MEMORY_LIMIT = 256 * 1024 * 1024
 

@@ -25,6 +25,7 @@ from workbook.cli import Result, run
 from workbook.compose.output import summarize
 from workbook.errors import CommandFailed
 from workbook.layout import ROOT, STATE_DIR
+from workbook.owner import owned
 from workbook.ports import LOOPBACK, any_free_port, free_port_range, port_is_free
 
 COMPOSE_DIR = ROOT / "compose"
@@ -83,6 +84,7 @@ class Project:
 
     def __post_init__(self) -> None:
         self.files = tuple(self.files)
+        self.name = owned(self.name)
         if self.notebook:
             record_project(self.notebook, self.name)
 
@@ -234,9 +236,9 @@ def down_all(notebook: str, prefix: str | None = None, extra: Iterable[str] = ()
     the project (Compose labels them ``com.docker.compose.project=NAME``), which
     ``down`` without a file cannot know. Returns the names it took down.
     """
-    names = [*recorded_projects(notebook), *extra]
+    names = [*recorded_projects(notebook), *map(owned, extra)]
     if prefix:
-        names += listed_projects(prefix)
+        names += listed_projects(owned(prefix))
     names = list(dict.fromkeys(names))
     with tempfile.TemporaryDirectory(prefix="compose-down-") as empty:
         for name in names:
