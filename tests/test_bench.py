@@ -124,7 +124,7 @@ def test_the_plan_comes_from_the_environment():
 
 def test_the_configurations_follow_the_cpu_count():
     by_key = {s.key: s for s in serving.servers(3)}
-    assert list(by_key) == ["dev", "sync", "gthread", "sync-host", "wsgi-host"]
+    assert list(by_key) == ["dev", "sync", "gthread", "sync-host", "gthread-host", "wsgi-host"]
     assert by_key["sync"].argv("0.0.0.0:5000")[:5] == ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "7"]
     assert by_key["dev"].argv("0.0.0.0:5000")[-4:] == ["--host", "0.0.0.0", "--port", "5000"]
     assert by_key["sync-host"].host_network and by_key["wsgi-host"].argv("127.0.0.1:1")[-1] == "hello:app"
