@@ -1,6 +1,6 @@
 import pytest
 
-from workbook.cli import clean_output, run
+from workbook.cli import clean_output, failure_hint, run
 from workbook.errors import CommandFailed
 
 LEGACY_NOTICE = (
@@ -120,3 +120,10 @@ def test_a_taken_host_port_is_one_line_naming_nb_port(engine_says):
     command = f"echo '{engine_says}' >&2; exit 125"
     with pytest.raises(CommandFailed, match=r"Host port 5000 is taken .* nb\.port\(5000\)"):
         run(command, show=False)
+
+
+def test_a_full_disk_is_named_with_the_fix_in_one_line():
+    output = "#6 ERROR: failed to copy: write /var/lib/docker/x: no space left on device\n"
+    hint = failure_hint("docker build -t x .", output)
+    assert hint is not None and "disk is full" in hint and "docker system df" in hint and "\n" not in hint
+    assert failure_hint("docker build -t x .", "exit code: 3") is None

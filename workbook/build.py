@@ -11,7 +11,7 @@ import docker
 import docker.errors
 
 from workbook.base_images import resolved
-from workbook.errors import WorkbookError, stream_error
+from workbook.errors import WorkbookError, disk_full_hint, stream_error
 from workbook.layout import ROOT
 
 STEP = re.compile(r"^Step \d+/\d+ : ")
@@ -68,7 +68,8 @@ class BuildStream:
                 self.remove_intermediates()
                 tail = "\n".join(self.log[-5:]).strip()
                 context_lines = f"\nLast build output:\n{tail}" if tail else ""
-                raise BuildFailed(f"Building {self.tag} failed: {detail}{context_lines}")
+                hint = disk_full_hint(f"{detail}\n{tail}")
+                raise BuildFailed(f"Building {self.tag} failed: {hint or detail + context_lines}")
             if "aux" in chunk and "ID" in chunk["aux"]:
                 self.image_id = chunk["aux"]["ID"]
             for line in chunk.get("stream", "").splitlines():

@@ -186,9 +186,12 @@ def buildkit_build(
     if not result.ok:
         print("\n".join(buildkit_errors(result.output) or result.output.splitlines()[-10:]))
         if check:
-            from workbook.errors import CommandFailed
+            from workbook.errors import CommandFailed, disk_full_hint
 
-            raise CommandFailed(f"`{command}` exited with status {result.returncode}; the builder's error is above.")
+            raise CommandFailed(
+                disk_full_hint(result.output)
+                or f"`{command}` exited with status {result.returncode}; the builder's error is above."
+            )
     else:
         print("\n".join(buildkit_summary(result.output, status=status)))
     return BuildRun(image=None, steps=parse_buildkit(result.output), seconds=seconds, result=result)

@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.errors import CommandFailed
+from workbook.errors import CommandFailed, disk_full_hint
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -76,7 +76,7 @@ def failure_hint(command: str, output: str) -> str | None:
             f"Host port {port} is taken (another program or container holds it), so the engine refused "
             f"`{command}`: choose a free port with nb.port({port}), or stop what holds it."
         )
-    return None
+    return disk_full_hint(output)
 
 
 def stop_group(process: subprocess.Popen, grace: float = 2.0) -> None:

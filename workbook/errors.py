@@ -95,3 +95,15 @@ def raise_for_status(
     if response.status_code not in ok:
         raise error(f"{what}: {http_error(response)}")
     return response
+
+
+DISK_FULL_HINT = (
+    "The engine's disk is full (no space left on device): see what takes the space with `docker system df`, "
+    "remove what you do not need (`docker image prune`, `docker builder prune`, old containers and volumes), "
+    "then build again."
+)
+
+
+def disk_full_hint(output: str) -> str | None:
+    """``DISK_FULL_HINT`` when a build's or a command's output says the disk is full; else None."""
+    return DISK_FULL_HINT if "no space left on device" in output.lower() else None

@@ -13,6 +13,7 @@ import docker
 from workbook.cleanup import Removed, labelled_objects, make_temp_dir, record_process, remove_labelled
 from workbook.cli import clean_output
 from workbook.engine import connect, engine_address
+from workbook.engine_watch import install_engine_watch
 from workbook.errors import WorkbookError
 from workbook.layout import LABEL, STATE_DIR
 from workbook.owner import describe, install_cell_transformer, owned_notebook, user_port_offset, workbook_user
@@ -91,6 +92,7 @@ class Notebook:
             os.environ.setdefault(PORT_OFFSET_VARIABLE, str(user_port_offset(user)))
         self.name = owned_notebook(name)
         self.client = client or connect()
+        install_engine_watch(engine_address())
         self.labels = {LABEL: self.name}
         self._started = 0
         leftovers = remove_labelled(self.client, self.name)

@@ -1,4 +1,4 @@
-"""Reliability drills (`make drills`): broken environments, load, faults, reruns, leftovers.
+"""Reliability drills (`make drills`): broken environments, load, faults, reruns, leftovers, engine restart, full disk.
 
 Each drill runs against the real engine and real processes, prints what it did and what
 it saw, and returns an ``Outcome``; ``python -m workbook.drills`` runs them all, prints a

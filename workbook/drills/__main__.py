@@ -14,7 +14,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from workbook.cleanup import remove_labelled
-from workbook.drills import NAME, PROBE, Outcome, broken, leftovers, reruns, service, stack, table, timed
+from workbook.drills import (
+    NAME,
+    PROBE,
+    Outcome,
+    broken,
+    disk,
+    leftovers,
+    reruns,
+    restart,
+    service,
+    stack,
+    table,
+    timed,
+)
 from workbook.layout import ROOT, STATE_DIR
 from workbook.notebook import Notebook
 
@@ -50,6 +63,8 @@ def main() -> int:
         for name, body in [
             ("2 load (wrk)", lambda: service.load_drill(nb.client, nb.label, seconds)),
             ("3a worker SIGKILL", lambda: service.worker_kill_drill(nb.client, nb.label)),
+            ("7 disk nearly full", lambda: disk.drill(nb.client, nb.label)),
+            ("6 engine restart", lambda: restart.drill(service.IMAGE)),  # last: it restarts the engine
         ]:
             if wanted(name):
                 outcomes.append(timed(name, body))
@@ -58,6 +73,7 @@ def main() -> int:
         print("\n== cleanup", flush=True)
         nb.cleanup()
         remove_labelled(nb.client, PROBE)
+        remove_labelled(nb.client, restart.NAME)
     ran_04 = next((o.data.get("finished") for o in outcomes if o.drill.startswith("4 ")), None)
     outcomes.append(timed("5 leftovers", lambda: leftovers.drill(nb.client, docker_before, temp_before, ran_04)))
     total = time.monotonic() - started

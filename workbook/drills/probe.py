@@ -10,18 +10,31 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Mapping
 
 import nbformat
 from nbclient import NotebookClient
 
 
-def run_cells(cells: list[str], cwd: str | None = None, timeout: int = 120) -> list[dict]:
-    """Execute ``cells`` in order in one fresh kernel; for each {"text": ..., "error": [lines] | None}."""
+def run_cells(
+    cells: list[str],
+    cwd: str | None = None,
+    timeout: int = 120,
+    before: Mapping[int, Callable[[], None]] | None = None,
+) -> list[dict]:
+    """Execute ``cells`` in order in one fresh kernel; for each {"text": ..., "error": [lines] | None}.
+
+    ``before[i]``, when given, runs on the host just before cell ``i`` (the kernel keeps its state).
+    """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in cells])
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": cwd}}
     )
-    client.execute()
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            if before and index in before:
+                before[index]()
+            client.execute_cell(cell, index)
     found = []
     for cell in notebook.cells:
         outputs = cell.get("outputs", [])
