@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from workbook.engine import engine_address, unix_socket_path
 from workbook.errors import EngineUnavailable
+from workbook.kernel import add_transformer
 
 RESTARTED = (
     "The Docker engine at {address} restarted since this notebook's first cell, which stopped its containers: "
@@ -73,20 +74,9 @@ def watcher(mark: tuple[int, int] | None, address: str | None = None) -> Callabl
             return lines
         return [f"__import__('workbook.engine_watch').engine_watch.raise_engine_change({message!r})\n"]
 
-    watch.is_engine_watch = True  # type: ignore[attr-defined]
     return watch
 
 
 def install_engine_watch(address: str) -> bool:
     """Watch the engine at ``address`` before every later cell of this IPython kernel (replacing an earlier watch)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None:
-        return False
-    transformers = shell.input_transformers_post
-    transformers[:] = [t for t in transformers if not getattr(t, "is_engine_watch", False)]
-    transformers.append(watcher(engine_mark(address), address))
-    return True
+    return add_transformer(watcher(engine_mark(address), address), "engine-watch")

@@ -15,6 +15,7 @@ from workbook.cli import clean_output
 from workbook.engine import connect, engine_address
 from workbook.engine_watch import install_engine_watch
 from workbook.errors import WorkbookError
+from workbook.kernel import current_shell
 from workbook.layout import LABEL, STATE_DIR
 from workbook.owner import describe, install_cell_transformer, owned_notebook, user_port_offset, workbook_user
 from workbook.ports import PORT_OFFSET_VARIABLE, choose_port, port_offset
@@ -33,11 +34,7 @@ def install_notebook_errors() -> bool:
 
     Returns True when an IPython shell was found and the handler installed.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    shell = current_shell()
     if shell is None:
         return False
 

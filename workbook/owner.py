@@ -20,9 +20,9 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from collections.abc import Callable
 
 from workbook.errors import WorkbookError
+from workbook.kernel import add_transformer
 
 USER_VARIABLE = "WORKBOOK_USER"
 _VALID_USER = re.compile(r"[a-z][a-z0-9]{0,15}")
@@ -74,18 +74,8 @@ def cell_transformer(lines: list[str]) -> list[str]:
 
 
 def install_cell_transformer() -> bool:
-    """Apply `owned` to every later cell of this IPython kernel (once); False outside IPython."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None:
-        return False
-    transformers: list[Callable[[list[str]], list[str]]] = shell.input_transformers_post
-    if cell_transformer not in transformers:
-        transformers.append(cell_transformer)
-    return True
+    """Apply `owned` to every later cell of this IPython kernel; False outside IPython."""
+    return add_transformer(cell_transformer, "owner")
 
 
 def describe(notebook: str, offset: int) -> str:
