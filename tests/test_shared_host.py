@@ -29,6 +29,10 @@ from workbook.layout import LABEL, ROOT
 SHARED_NOTEBOOKS = ("04-container", "08-compose")
 NOT_COPIED = {".git", ".venv", ".venv-lock", ".workbook", "_build", "student", "__pycache__", ".ipynb_checkpoints"}
 RUN_TIMEOUT = 1200
+# Alice starts a little later, as students do. Started at the same instant, the two runs would
+# build the same image at the same instant, and BuildKit, which runs a shared step once, shows it
+# in one student's log only (notebook 08 says so): the stored build logs would differ.
+STAGGER = 25
 
 
 def nbval_flag(config: pytest.Config) -> str | None:
@@ -68,6 +72,9 @@ def sanitizer_for(user: str, folder: Path) -> Path:
 def start_run(repo: Path, flag: str, sanitizer: Path, log: Path, user: str | None) -> subprocess.Popen:
     """pytest under nbval over the shared notebooks of ``repo``, as ``user`` (None: no WORKBOOK_USER)."""
     env = {**os.environ, "PYTHONPATH": str(repo)}
+    # Not an xdist worker: the root conftest would give this run the worker's port offset.
+    for name in [name for name in env if name.startswith("PYTEST_XDIST_")]:
+        env.pop(name)
     env.pop("WORKBOOK_USER", None)
     if user:
         env["WORKBOOK_USER"] = user
@@ -110,12 +117,11 @@ def test_two_students_share_one_engine(request: pytest.FixtureRequest, tmp_path:
     runs: dict[str, subprocess.Popen] = {}
     try:
         alice_repo = student_copy(tmp_path)
-        runs |= {
-            "default": start_run(
-                ROOT, flag, ROOT / "tests" / "nbval-sanitize.cfg", tmp_path / "default.log", user=None
-            ),
-            "alice": start_run(alice_repo, flag, sanitizer_for("alice", tmp_path), tmp_path / "alice.log", "alice"),
-        }
+        runs["default"] = start_run(
+            ROOT, flag, ROOT / "tests" / "nbval-sanitize.cfg", tmp_path / "default.log", user=None
+        )
+        time.sleep(STAGGER)
+        runs["alice"] = start_run(alice_repo, flag, sanitizer_for("alice", tmp_path), tmp_path / "alice.log", "alice")
         deadline = time.monotonic() + RUN_TIMEOUT
         for process in runs.values():
             process.wait(timeout=max(1.0, deadline - time.monotonic()))
