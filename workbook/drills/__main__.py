@@ -20,6 +20,7 @@ from workbook.drills import (
     Outcome,
     broken,
     disk,
+    interrupt,
     leftovers,
     reruns,
     restart,
@@ -63,6 +64,7 @@ def main() -> int:
         for name, body in [
             ("2 load (wrk)", lambda: service.load_drill(nb.client, nb.label, seconds)),
             ("3a worker SIGKILL", lambda: service.worker_kill_drill(nb.client, nb.label)),
+            ("8 interrupted build and push", lambda: interrupt.drill(nb.client)),
             ("7 disk nearly full", lambda: disk.drill(nb.client, nb.label)),
             ("6 engine restart", lambda: restart.drill(service.IMAGE)),  # last: it restarts the engine
         ]:
@@ -74,6 +76,7 @@ def main() -> int:
         nb.cleanup()
         remove_labelled(nb.client, PROBE)
         remove_labelled(nb.client, restart.NAME)
+        remove_labelled(nb.client, interrupt.NAME)
     ran_04 = next((o.data.get("finished") for o in outcomes if o.drill.startswith("4 ")), None)
     outcomes.append(timed("5 leftovers", lambda: leftovers.drill(nb.client, docker_before, temp_before, ran_04)))
     total = time.monotonic() - started
