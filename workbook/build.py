@@ -13,6 +13,7 @@ import docker.errors
 from workbook.base_images import resolved
 from workbook.errors import WorkbookError, disk_full_hint, stream_error
 from workbook.layout import ROOT
+from workbook.runlock import host_lock
 
 STEP = re.compile(r"^Step \d+/\d+ : ")
 STEP_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
@@ -125,11 +126,15 @@ def build_image(
     it (stable from run to run, unlike cache and container IDs); pass None for a
     silent build.
     """
-    stream = BuildStream(client, context, tag, dockerfile, buildargs, labels, nocache)
-    for line in stream.lines():
-        if progress is not None and STEP.match(line):
-            progress(line)
-    return stream.image()
+    # The legacy builder reuses any build's step images as its cache, and each build removes
+    # its own when it ends: a build running beside another could lose the image it just took
+    # from the cache ("content digest …: not found"). One legacy build at a time on this host.
+    with host_lock("legacy-build"):
+        stream = BuildStream(client, context, tag, dockerfile, buildargs, labels, nocache)
+        for line in stream.lines():
+            if progress is not None and STEP.match(line):
+                progress(line)
+        return stream.image()
 
 
 def build_app_image(

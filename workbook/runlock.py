@@ -1,4 +1,4 @@
-"""One run of a notebook at a time on this checkout.
+"""One run of a notebook at a time on this checkout; one legacy build at a time on this host.
 
 A notebook's first cell removes whatever an earlier run of that notebook left behind: a
 second run of the same notebook, started while the first one works, would remove the first
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from workbook.layout import STATE_DIR
 
@@ -27,3 +30,26 @@ def notebook_lock(stem: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def host_lock(name: str) -> Iterator[None]:
+    """Hold a lock shared by every checkout and user on this host (a file in the system temp dir).
+
+    The file is made readable by all: another user opens it read-only, which is enough for
+    ``flock``. Where that user cannot open it at all (an older file, mode 0600), the block
+    runs without the lock.
+    """
+    path = Path(tempfile.gettempdir()) / f"workbook-{name}.lock"
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    except PermissionError:
+        yield
+        return
+    try:
+        with contextlib.suppress(PermissionError):
+            os.fchmod(handle, 0o644)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

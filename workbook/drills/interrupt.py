@@ -1,7 +1,7 @@
 """Drill 8: a kernel killed in the middle of a build, and in the middle of a push.
 
 A real kernel runs a first cell (``Notebook``, a Dockerfile, for the push a local registry and
-an image with a 400 MB layer), then a cell typed as a learner types it (``!docker build …`` or
+an image with a 800 MB layer), then a cell typed as a learner types it (``!docker build …`` or
 ``!docker push …``); a few seconds into that cell the kernel gets SIGKILL, as when it crashes
 or is restarted. What the killed command left is reported: a `docker` process still running,
 an image that appeared anyway. Then the same cells run again from the top in a new kernel
@@ -29,7 +29,7 @@ from workbook.images import resolved
 from workbook.layout import ROOT
 
 NAME = "drills-interrupt"
-KILL_AFTER = 2.0
+KILL_AFTER = {"build": 2.0, "push": 0.2}  # seconds after the cell's `docker` process appears
 BUILD_TAG = "wbdr-interrupt:build"
 FIRST = f"""\
 import workbook
@@ -47,16 +47,17 @@ registry = start_registry(nb.client, "wbdr-interrupt-registry", None, nb.labels,
 pushed = registry.host + "/wbdr/blob:1"
 !docker build --quiet --label {nb.label} -t {pushed} {folder} > /dev/null
 """
-PUSH_STEP = "head -c 400000000 /dev/urandom > /blob"
+PUSH_STEP = "head -c 800000000 /dev/urandom > /blob"
 PUSH = "!docker push {pushed}"
 
 
-def kill_during(cells: list[str], seconds: float, env: dict[str, str]) -> None:
-    """Run every cell but the last; start the last and SIGKILL the kernel ``seconds`` into it."""
-    asyncio.run(_kill_during(cells, seconds, env))
+def kill_during(cells: list[str], word: str, seconds: float, env: dict[str, str]) -> None:
+    """Run every cell but the last; start the last and SIGKILL the kernel ``seconds`` after its
+    `docker` process (one that mentions ``word``) appears."""
+    asyncio.run(_kill_during(cells, word, seconds, env))
 
 
-async def _kill_during(cells: list[str], seconds: float, env: dict[str, str]) -> None:
+async def _kill_during(cells: list[str], word: str, seconds: float, env: dict[str, str]) -> None:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in cells])
     runner = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
     async with runner.async_setup_kernel(env=env):
@@ -64,6 +65,10 @@ async def _kill_during(cells: list[str], seconds: float, env: dict[str, str]) ->
             await runner.async_execute_cell(cell, index)
         last = len(notebook.cells) - 1
         running = asyncio.ensure_future(runner.async_execute_cell(notebook.cells[last], last))
+        for _ in range(200):  # up to 10 s for the cell to start its command
+            if docker_processes(word):
+                break
+            await asyncio.sleep(0.05)
         await asyncio.sleep(seconds)
         os.kill(runner.km.provisioner.process.pid, signal.SIGKILL)
         try:
@@ -103,8 +108,8 @@ def pushed(client: docker.DockerClient) -> str:
     port = registry.ports["5000/tcp"][0]["HostPort"]
     tags = requests.get(f"http://127.0.0.1:{port}/v2/wbdr/blob/tags/list", timeout=5)
     if not tags.ok:
-        return f"the registry answers HTTP {tags.status_code} for the repository"
-    return f"the registry lists {tags.json().get('tags') or 'no tag'}"
+        return f"the push was cut (the registry answers HTTP {tags.status_code} for the repository)"
+    return f"the push had finished (the registry lists {tags.json().get('tags') or 'no tag'})"
 
 
 def case(
@@ -116,11 +121,11 @@ def case(
     seen: Callable[[docker.DockerClient], str],
 ) -> tuple[list[str], str]:
     """Kill the kernel during the last cell, report what the command left, rerun; (problems, what was seen)."""
-    kill_during(cells, KILL_AFTER, env)
+    kill_during(cells, word, KILL_AFTER[what], env)
     lingering = docker_processes(word)
     after_kill = seen(client)
     say(
-        f"{what}: kernel killed {KILL_AFTER:g} s into `{cells[-1].splitlines()[-1][:50]}`; "
+        f"{what}: kernel killed {KILL_AFTER[what]:g} s into `{cells[-1].splitlines()[-1][:50]}`; "
         f"docker processes left: {len(lingering)}; {after_kill}"
     )
     time.sleep(2)
@@ -145,7 +150,7 @@ def drill(client: docker.DockerClient) -> Outcome:
     push_problems, push_seen = case(client, "push", push_cells, "wbdr/blob", env, pushed)
     problems = build_problems + push_problems
     measured = (
-        f"killed {KILL_AFTER:g} s in ({build_seen}; {push_seen}); both reruns passed, nothing left"
+        f"killed while running ({build_seen}; {push_seen}); both reruns passed, nothing left"
         if not problems
         else "; ".join(problems)
     )
