@@ -14,7 +14,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Callable
 
@@ -128,9 +127,7 @@ def case(
         f"{what}: kernel killed {KILL_AFTER[what]:g} s into `{cells[-1].splitlines()[-1][:50]}`; "
         f"docker processes left: {len(lingering)}; {after_kill}"
     )
-    time.sleep(2)
     errors = rerun(cells, env)
-    time.sleep(2)
     left = labelled_objects(client, NAME) + docker_processes(word)
     say(f"{what}: run again from the top: {'passed' if not errors else errors}; left afterwards: {left or 'nothing'}")
     problems = [f"{what}: the rerun failed: {error}" for error in errors]
